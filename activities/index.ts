@@ -1,0 +1,215 @@
+/**
+ * Temporal activities: every piece of I/O a run does. The workflow passes references
+ * (run id, version id, page number); records are read from and written to the database here.
+ */
+import { Context } from '@temporalio/activity';
+import { and, eq, sql } from 'drizzle-orm';
+import type { PacerRegistry } from '../connectors/http/pacing';
+import { openConnection, readerFor } from '../connectors/runtime';
+import type { EntityName, SyncRecord } from '../connectors/types';
+import { compilePlan, type Plan, type PlanStage } from '../nodes/flow-model/compile';
+import type { FlowDocument } from '../nodes/flow-model/document';
+import { migrateDocument } from '../nodes/flow-model/migrate';
+import { effectExecutors } from '../nodes/effect-executors';
+import type { OutcomeRow, RecordFunction } from '../nodes/executor';
+import { pureExecutors } from '../nodes/pure-executors';
+import { loadOpenableConnection } from '../server/connections/store';
+import type { Db } from '../server/db/client';
+import { flowState, flowVersions, pages, runs } from '../server/db/schema';
+import { commitStep, committedStep, countOutcomes, insertOutcomes } from '../server/runs/log';
+import type { SecretBox } from '../server/secrets/crypto';
+import type { FetchPageInput, FetchPageResult, FinishRunInput, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
+import { translatingFailures } from './failures';
+
+export interface ActivityDeps {
+  db: Db;
+  box: SecretBox;
+  pacers: PacerRegistry;
+  /** Fired after each committed change of a run, for live updates. */
+  onRunChanged?: (runId: string) => void;
+}
+
+/** Incremental cursors overlap a little, so a record changed during a run is not missed. */
+const INCREMENTAL_OVERLAP_MS = 60_000;
+
+export function createActivities(deps: ActivityDeps) {
+  const { db, box, pacers } = deps;
+  // Versions are immutable: compile each once per process.
+  const versions = new Map<string, { document: FlowDocument; plan: Plan }>();
+
+  async function loadVersion(versionId: string) {
+    let v = versions.get(versionId);
+    if (!v) {
+      const [row] = await db.select().from(flowVersions).where(eq(flowVersions.id, versionId));
+      if (!row) throw new Error(`Flow version ${versionId} not found`);
+      const document = migrateDocument(row.document);
+      v = { document, plan: compilePlan(document) };
+      versions.set(versionId, v);
+    }
+    return v;
+  }
+
+  function nodeOf(document: FlowDocument, id: string) {
+    const node = document.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`Node ${id} not in the flow version`);
+    return node;
+  }
+
+  function stageOf(plan: Plan, id: string): PlanStage {
+    for (const level of plan.levels) for (const s of level) if (s.id === id) return s;
+    throw new Error(`Stage ${id} not in the plan`);
+  }
+
+  const heartbeat = () => {
+    try {
+      Context.current().heartbeat();
+    } catch {
+      // Outside an activity (unit use): nothing to report to.
+    }
+  };
+  const cancellation = () => {
+    try {
+      return Context.current().cancellationSignal;
+    } catch {
+      return undefined;
+    }
+  };
+
+  return translatingFailures({
+    /** Pins the run to its version and returns the document (recorded in history). */
+    async startRun(input: { tenantId: string; runId: string; versionId: string }): Promise<StartRunResult> {
+      const { document, plan } = await loadVersion(input.versionId);
+      const [run] = await db.select().from(runs).where(and(eq(runs.tenantId, input.tenantId), eq(runs.id, input.runId)));
+      if (!run) throw new Error(`Run ${input.runId} not found`);
+      const source = nodeOf(document, plan.source.nodeId);
+      let since: string | null = null;
+      if (source.params.incremental === true) {
+        const [state] = await db
+          .select()
+          .from(flowState)
+          .where(and(eq(flowState.flowId, run.flowId), eq(flowState.nodeId, source.id)));
+        since = state?.cursor ?? null;
+      }
+      return { document, since };
+    },
+
+    /** Reads one batch from the source and parks it in the claim-check table. */
+    async fetchPage(input: FetchPageInput): Promise<FetchPageResult> {
+      const { document } = await loadVersion(input.versionId);
+      const node = nodeOf(document, input.nodeId);
+      const conn = await loadOpenableConnection(db, box, input.tenantId, node.params.connectionId as string);
+      const { connector, ctx } = openConnection(conn, pacers, cancellation());
+      const reader = readerFor(connector, node.params.entity as EntityName);
+      const batch = await reader.read(ctx, { cursor: input.cursor, since: input.since, batchSize: (node.params.batchSize as number) ?? 500 });
+      heartbeat();
+      await db
+        .insert(pages)
+        .values({ tenantId: input.tenantId, runId: input.runId, nodeId: node.id, seq: input.seq, records: batch.records, recordCount: batch.records.length })
+        .onConflictDoUpdate({ target: [pages.runId, pages.nodeId, pages.seq], set: { records: batch.records, recordCount: batch.records.length } });
+      await db.update(runs).set({ pages: sql`greatest(${runs.pages}, ${input.seq + 1})` }).where(eq(runs.id, input.runId));
+      return { seq: input.seq, count: batch.records.length, nextCursor: batch.nextCursor };
+    },
+
+    /** Runs one stage (fused pure nodes + one effect node) over one page, exactly once. */
+    async runStage(input: RunStageInput): Promise<StageCounters> {
+      const key = { tenantId: input.tenantId, runId: input.runId, nodeId: input.stageId, pageSeq: input.pageSeq };
+      const already = await committedStep(db, key);
+      if (already) return already;
+
+      const { document, plan } = await loadVersion(input.versionId);
+      const stage = stageOf(plan, input.stageId);
+      const [page] = await db
+        .select({ records: pages.records })
+        .from(pages)
+        .where(and(eq(pages.runId, input.runId), eq(pages.nodeId, stage.input), eq(pages.seq, input.pageSeq)));
+      if (!page) throw new Error(`Page ${input.pageSeq} of ${stage.input} is missing for run ${input.runId}`);
+      let records = page.records as SyncRecord[];
+
+      // Pure nodes, record by record: a record that fails or is filtered stops here.
+      const pureOutcomes = new Map<string, OutcomeRow[]>();
+      for (const nodeId of stage.nodeIds.slice(0, -1)) {
+        const node = nodeOf(document, nodeId);
+        const fn: RecordFunction = pureExecutors[node.type].compile(node.params);
+        const survivors: SyncRecord[] = [];
+        const dropped: OutcomeRow[] = [];
+        for (const record of records) {
+          try {
+            const out = await fn(record);
+            if (out) survivors.push(out);
+            else dropped.push({ recordKey: record.key, outcome: 'skipped', message: `Filtered out by ${nodeId}` });
+          } catch (err) {
+            dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
+          }
+        }
+        pureOutcomes.set(nodeId, dropped);
+        records = survivors;
+      }
+
+      const effectNode = nodeOf(document, stage.id);
+      const executor = effectExecutors[effectNode.type];
+      const result = await executor.executePage(
+        {
+          db,
+          tenantId: input.tenantId,
+          runId: input.runId,
+          nodeId: stage.id,
+          pacers,
+          loadConnection: (id) => loadOpenableConnection(db, box, input.tenantId, id),
+          heartbeat,
+          signal: cancellation(),
+        },
+        effectNode.params,
+        records,
+      );
+
+      const allOutcomes = [...[...pureOutcomes.values()].flat(), ...result.outcomes];
+      const counters = countOutcomes(allOutcomes);
+      await db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
+        await result.commit(tx);
+        for (const [nodeId, rows] of pureOutcomes) await insertOutcomes(tx, input.tenantId, input.runId, nodeId, rows);
+        await insertOutcomes(tx, input.tenantId, input.runId, stage.id, result.outcomes);
+        if (stage.storesOutput)
+          await tx
+            .insert(pages)
+            .values({ tenantId: input.tenantId, runId: input.runId, nodeId: stage.id, seq: input.pageSeq, records: result.output, recordCount: result.output.length })
+            .onConflictDoNothing();
+        await commitStep(tx, key, counters, true);
+      });
+      deps.onRunChanged?.(input.runId);
+      return counters;
+    },
+
+    /** Closes the run: final status, incremental cursor, claim-check pages pruned. */
+    async finishRun(input: FinishRunInput): Promise<RunSummary> {
+      const [run] = await db.select().from(runs).where(and(eq(runs.tenantId, input.tenantId), eq(runs.id, input.runId)));
+      if (!run) throw new Error(`Run ${input.runId} not found`);
+      const status = input.error ? 'error' : run.failed + run.conflict > 0 ? 'partial' : 'success';
+      await db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
+        await tx
+          .update(runs)
+          .set({ status, error: input.error?.message ?? null, finishedAt: run.finishedAt ?? new Date() })
+          .where(eq(runs.id, run.id));
+        // Only a clean run moves the incremental cursor: failed records are read again next time.
+        if (status === 'success') {
+          const { document, plan } = await loadVersion(run.versionId);
+          const source = nodeOf(document, plan.source.nodeId);
+          if (source.params.incremental === true) {
+            const cursor = new Date(run.startedAt.getTime() - INCREMENTAL_OVERLAP_MS).toISOString();
+            await tx
+              .insert(flowState)
+              .values({ tenantId: run.tenantId, flowId: run.flowId, nodeId: source.id, cursor })
+              .onConflictDoUpdate({ target: [flowState.flowId, flowState.nodeId], set: { cursor, updatedAt: new Date() } });
+          }
+        }
+        await tx.delete(pages).where(eq(pages.runId, run.id));
+      });
+      deps.onRunChanged?.(input.runId);
+      const { processed, created, updated, skipped, failed, conflict } = run;
+      return { runId: run.id, status, processed, created, updated, skipped, failed, conflict };
+    },
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,54 @@
+/**
+ * Pagination helpers. A Ponte "page" (what crosses the Temporal boundary once per stage) is a
+ * batch of records that may span several provider pages; these helpers read provider pages
+ * until the batch is full or the source ends, and return the cursor to resume from.
+ */
+import { withInlineRetry } from './retry';
+
+export interface ProviderPage<T, C> {
+  items: T[];
+  /** Cursor of the next provider page, or null when this was the last. */
+  next: C | null;
+}
+
+export interface Batch<T, C> {
+  items: T[];
+  next: C | null;
+}
+
+/**
+ * Reads provider pages until the batch is full. A throttled or failed page is retried in place
+ * (a 429 on the fourth page must not throw away the three already read).
+ */
+export async function collectBatch<T, C>(start: C, batchSize: number, readPage: (cursor: C) => Promise<ProviderPage<T, C>>, signal?: AbortSignal): Promise<Batch<T, C>> {
+  const items: T[] = [];
+  let cursor: C | null = start;
+  while (cursor !== null && items.length < batchSize) {
+    const at: C = cursor;
+    const page: ProviderPage<T, C> = await withInlineRetry(() => readPage(at), { signal });
+    items.push(...page.items);
+    cursor = page.next;
+  }
+  return { items, next: cursor };
+}
+
+/** `pagina`/`page` numbering where an empty page ends the list (Bling v3: no totals). */
+export function nextPageNumberUntilEmpty(current: number, itemsOnPage: number): number | null {
+  return itemsOnPage === 0 ? null : current + 1;
+}
+
+/** offset/limit with a `paging.total` (Mercado Livre, Tastypie `meta`). */
+export function nextOffset(offset: number, limit: number, total: number, itemsOnPage: number): number | null {
+  const next = offset + Math.max(itemsOnPage, 0);
+  return itemsOnPage === 0 || next >= total ? null : next;
+}
+
+/** Link header cursors (Shopify, WooCommerce, Nuvemshop): the URL of rel="next", or null. */
+export function linkHeaderNext(link: string | undefined): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const m = part.match(/<([^>]+)>\s*;\s*rel="?next"?/i);
+    if (m) return m[1];
+  }
+  return null;
+}

@@ -1,0 +1,94 @@
+/**
+ * The shape every connector has. A connector is one object (see `defineConnector`) that tells
+ * Ponte how to authenticate, how fast it may go, what entities it reads and writes, and how to
+ * test a connection. It runs on the activity side only: never imported by workflow code.
+ */
+import type { HttpClient, HttpClientOptions, HttpResponse } from './http/client';
+import type { RateLimitPolicy } from './http/pacing';
+
+export const ENTITIES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices'] as const;
+export type EntityName = (typeof ENTITIES)[number];
+
+/** A record as it travels through a flow: the source's key and SKU beside its data. */
+export interface SyncRecord {
+  /** The source system's id for the record (the "internal id" of a binding). */
+  key: string;
+  /** SKU / code, used for matching by SKU. */
+  sku?: string;
+  data: Record<string, unknown>;
+}
+
+/** What an entity reader or writer gets: the connection, ready to call. Credentials stay here. */
+export interface ConnectionContext {
+  connectionId: string;
+  baseUrl: string;
+  credentials: Record<string, string>;
+  settings: Record<string, unknown>;
+  http: HttpClient;
+  signal?: AbortSignal;
+}
+
+export interface ReadRequest {
+  /** Opaque cursor returned by the previous batch; null for the first. */
+  cursor: string | null;
+  /** Only records changed since this ISO time (incremental sync); null reads everything. */
+  since: string | null;
+  /** The reader returns at least this many records unless the source ends first. */
+  batchSize: number;
+}
+
+export interface ReadResult {
+  records: SyncRecord[];
+  nextCursor: string | null;
+}
+
+export interface EntityReader {
+  read(ctx: ConnectionContext, req: ReadRequest): Promise<ReadResult>;
+}
+
+/** What a writer gets: the mapped data, and the SKU it must stamp so the record can be found again. */
+export interface WriteInput {
+  data: Record<string, unknown>;
+  sku?: string;
+}
+
+export interface EntityWriter {
+  create(ctx: ConnectionContext, input: WriteInput): Promise<{ externalId: string }>;
+  update(ctx: ConnectionContext, externalId: string, input: WriteInput): Promise<void>;
+  /** The external id of the record with this SKU at the provider, if the API can search by SKU. */
+  findBySku?(ctx: ConnectionContext, sku: string): Promise<string | null>;
+}
+
+export interface EntitySupport {
+  read?: EntityReader;
+  write?: EntityWriter;
+}
+
+/** JSON Schema for a connector's credentials; fields marked `secret` are write-only. */
+export interface CredentialSchema {
+  type: 'object';
+  required?: string[];
+  properties: Record<string, { type: 'string'; title: string; description?: string; secret?: boolean }>;
+}
+
+export interface ConnectorDefinition {
+  id: string;
+  name: string;
+  description: string;
+  /** The provider's real API base URL; overridable per connection (sandboxes, simulators). */
+  defaultBaseUrl: string;
+  credentialSchema: CredentialSchema;
+  /** The provider's published limit; a connection may lower it (or turn it off for a simulator). */
+  rateLimit: RateLimitPolicy;
+  /** Headers that authenticate a request. */
+  authHeaders(credentials: Record<string, string>): Record<string, string>;
+  /** Provider-specific error parsing for the shared HTTP client. */
+  http?: Pick<HttpClientOptions, 'classify' | 'describeError' | 'defaultRetryAfterMs'>;
+  entities: Partial<Record<EntityName, EntitySupport>>;
+  /** "Testar conexao": the cheapest authenticated call, returned raw. */
+  test(ctx: ConnectionContext): Promise<HttpResponse>;
+}
+
+export function defineConnector<T extends ConnectorDefinition>(definition: T): T {
+  return definition;
+}

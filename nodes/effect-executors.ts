@@ -1,0 +1,7 @@
+/** Executors of side-effecting nodes, by type. Activity side. */
+import type { EffectExecutor } from './executor';
+import { upsertExecutor } from './upsert/execute';
+
+export const effectExecutors: Record<string, EffectExecutor> = {
+  upsert: upsertExecutor,
+};

@@ -1,0 +1,51 @@
+/**
+ * The activity-side contract of node executors. A stage runs its fused pure nodes record by
+ * record, then hands the survivors to the effect node's executor, once per page.
+ */
+import type { SyncRecord } from '../connectors/types';
+import type { RecordOutcome } from '../server/db/schema';
+
+/** A pure node compiled once per stage run: returns the new record, or null to drop it. */
+export type RecordFunction = (record: SyncRecord) => Promise<SyncRecord | null>;
+
+export interface PureExecutor {
+  compile(params: Record<string, unknown>): RecordFunction;
+}
+
+export interface OutcomeRow {
+  recordKey: string;
+  outcome: RecordOutcome;
+  externalId?: string | null;
+  errorKind?: string;
+  message?: string;
+  hint?: string;
+  payload?: unknown;
+}
+
+import type { Db } from '../server/db/client';
+import type { PacerRegistry } from '../connectors/http/pacing';
+import type { OpenableConnection } from '../connectors/runtime';
+
+export interface EffectContext {
+  db: Db;
+  tenantId: string;
+  runId: string;
+  nodeId: string;
+  pacers: PacerRegistry;
+  loadConnection(id: string): Promise<OpenableConnection>;
+  heartbeat(): void;
+  signal?: AbortSignal;
+}
+
+export interface EffectResult {
+  /** One outcome per record handed in. */
+  outcomes: OutcomeRow[];
+  /** Records for downstream stages (e.g. with the external id the write produced). */
+  output: SyncRecord[];
+  /** Writes that must commit in the same transaction as the step (bindings). */
+  commit(tx: Db): Promise<void>;
+}
+
+export interface EffectExecutor {
+  executePage(ctx: EffectContext, params: Record<string, unknown>, records: SyncRecord[]): Promise<EffectResult>;
+}

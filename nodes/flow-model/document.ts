@@ -1,0 +1,36 @@
+/** The flow document: what an integrator draws and what a published version freezes. */
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+export interface RetrySettings {
+  maximumAttempts?: number;
+  initialIntervalSeconds?: number;
+  maximumIntervalSeconds?: number;
+}
+
+export interface FlowNode {
+  id: string;
+  type: string;
+  typeVersion: number;
+  params: Record<string, unknown>;
+  /** Settings the interpreter applies around the node (not the node's own parameters). */
+  settings?: { retry?: RetrySettings };
+  /** Display name on the canvas. */
+  label?: string;
+}
+
+export interface FlowEdge {
+  from: string;
+  fromPort: string;
+  to: string;
+  /** The input port; omitted means the node's only input. */
+  toPort?: string;
+}
+
+export interface FlowDocument {
+  schemaVersion: number;
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  /** Canvas positions; never affects execution. */
+  layout?: Record<string, { x: number; y: number }>;
+}

@@ -1,0 +1,157 @@
+/**
+ * Flow validation on save. Returns every problem at once, each with the node (or edge) it is
+ * about and a message a person can act on. Pure apart from the `connection` lookup it is given.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { getNodeDefinition, nodeDefinitions } from '../registry';
+import { retrySettingsSchema } from '../types';
+import type { FlowDocument } from './document';
+import { deadEndNodes } from './compile';
+import { topologicalOrder } from './graph';
+import { migrateDocument, UnsupportedSchemaVersion } from './migrate';
+
+export interface FlowProblem {
+  nodeId?: string;
+  /** Index of the edge in `edges`, for edge problems. */
+  edge?: number;
+  /** Path of the offending value, e.g. `params.entity`. */
+  field?: string;
+  message: string;
+}
+
+export interface ConnectionInfo {
+  name: string;
+  provider: string;
+  /** Entities the connection's connector can read and write. */
+  reads: string[];
+  writes: string[];
+}
+
+export interface ValidationContext {
+  connection(id: string): ConnectionInfo | undefined;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+const paramValidators = new Map<string, ValidateFunction>(nodeDefinitions.map((d) => [d.type, ajv.compile(d.params)]));
+const retryValidator = ajv.compile(retrySettingsSchema);
+
+export function validateFlow(input: unknown, ctx: ValidationContext): { document?: FlowDocument; problems: FlowProblem[] } {
+  let doc: FlowDocument;
+  try {
+    doc = migrateDocument(input);
+  } catch (err) {
+    if (err instanceof UnsupportedSchemaVersion) return { problems: [{ field: 'schemaVersion', message: err.message }] };
+    throw err;
+  }
+  const problems: FlowProblem[] = [];
+  if (!Array.isArray(doc.nodes)) problems.push({ field: 'nodes', message: 'nodes must be a list' });
+  if (!Array.isArray(doc.edges)) problems.push({ field: 'edges', message: 'edges must be a list' });
+  if (problems.length) return { problems };
+
+  const seen = new Set<string>();
+  doc.nodes.forEach((node, i) => {
+    if (!node || typeof node !== 'object' || typeof node.id !== 'string' || !node.id.trim()) {
+      problems.push({ field: `nodes[${i}].id`, message: `Node ${i + 1} has no id` });
+      return;
+    }
+    if (seen.has(node.id)) problems.push({ nodeId: node.id, message: `Two nodes share the id "${node.id}"; ids must be unique` });
+    seen.add(node.id);
+    const def = getNodeDefinition(node.type);
+    if (!def) {
+      problems.push({ nodeId: node.id, field: 'type', message: `Unknown node type "${node.type}". Known types: ${nodeDefinitions.map((d) => d.type).join(', ')}` });
+      return;
+    }
+    if (node.typeVersion !== def.version)
+      problems.push({ nodeId: node.id, field: 'typeVersion', message: `${def.label.en} version ${node.typeVersion} is not supported (this Ponte has version ${def.version})` });
+    const validateParams = paramValidators.get(def.type)!;
+    if (!validateParams(node.params ?? {})) for (const e of validateParams.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('params', e) });
+    if (node.settings?.retry !== undefined && !retryValidator(node.settings.retry))
+      for (const e of retryValidator.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('settings.retry', e) });
+    checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems);
+  });
+
+  const nodes = new Map(doc.nodes.filter((n) => n && typeof n.id === 'string').map((n) => [n.id, n]));
+  const inputsUsed = new Map<string, number>();
+  doc.edges.forEach((edge, i) => {
+    const from = nodes.get(edge?.from);
+    const to = nodes.get(edge?.to);
+    if (!from) problems.push({ edge: i, nodeId: edge?.to, message: `Edge ${i + 1} starts at node "${edge?.from}", which does not exist` });
+    if (!to) problems.push({ edge: i, nodeId: edge?.from, message: `Edge ${i + 1} ends at node "${edge?.to}", which does not exist` });
+    if (!from || !to) return;
+    const fromDef = getNodeDefinition(from.type);
+    const toDef = getNodeDefinition(to.type);
+    if (!fromDef || !toDef) return;
+    const out = fromDef.outputs.find((p) => p.name === edge.fromPort);
+    const inPort = edge.toPort ? toDef.inputs.find((p) => p.name === edge.toPort) : toDef.inputs[0];
+    if (!out) {
+      problems.push({ edge: i, nodeId: from.id, message: `${fromDef.label.en} "${from.id}" has no output "${edge.fromPort}" (it has: ${fromDef.outputs.map((p) => p.name).join(', ') || 'none'})` });
+      return;
+    }
+    if (!inPort) {
+      problems.push({ edge: i, nodeId: to.id, message: `${toDef.label.en} "${to.id}" has no input${edge.toPort ? ` "${edge.toPort}"` : 's'}; nothing can connect to it` });
+      return;
+    }
+    if (out.type !== inPort.type)
+      problems.push({
+        edge: i,
+        nodeId: to.id,
+        message: `Cannot connect "${from.id}" to "${to.id}": ${fromDef.label.en} gives ${out.type}, ${toDef.label.en} expects ${inPort.type}`,
+      });
+    const key = `${to.id}:${inPort.name}`;
+    inputsUsed.set(key, (inputsUsed.get(key) ?? 0) + 1);
+  });
+
+  for (const node of nodes.values()) {
+    const def = getNodeDefinition(node.type);
+    if (!def) continue;
+    for (const port of def.inputs) {
+      const count = inputsUsed.get(`${node.id}:${port.name}`) ?? 0;
+      if (count === 0) problems.push({ nodeId: node.id, message: `${def.label.en} "${node.id}" is not connected: link something to its ${port.label.en.toLowerCase()} input` });
+      if (count > 1) problems.push({ nodeId: node.id, message: `${def.label.en} "${node.id}" has ${count} incoming links; it takes exactly one` });
+    }
+  }
+
+  const known = doc.nodes.filter((n) => getNodeDefinition(n?.type));
+  const triggers = known.filter((n) => getNodeDefinition(n.type)!.kind === 'trigger');
+  const sources = known.filter((n) => getNodeDefinition(n.type)!.kind === 'source');
+  const effects = known.filter((n) => getNodeDefinition(n.type)!.kind === 'effect');
+  if (triggers.length !== 1) problems.push({ message: triggers.length ? `A flow has one trigger; this one has ${triggers.length} (${triggers.map((n) => n.id).join(', ')})` : 'Add a trigger node: a flow needs one to start' });
+  if (sources.length !== 1) problems.push({ message: sources.length ? `A flow reads from one fetch node for now; this one has ${sources.length} (${sources.map((n) => n.id).join(', ')})` : 'Add a fetch node: a flow needs a source of records' });
+  if (effects.length === 0) problems.push({ message: 'Add a node that writes (e.g. upsert): this flow would read records and do nothing with them' });
+
+  const { cyclic } = topologicalOrder(doc);
+  for (const id of cyclic) problems.push({ nodeId: id, message: `Node "${id}" is part of a cycle; flows cannot loop back` });
+  if (!cyclic.length) for (const id of deadEndNodes(doc)) problems.push({ nodeId: id, message: `Node "${id}" leads nowhere: connect it to a node that writes, or remove it` });
+
+  return { document: doc, problems };
+}
+
+function checkConnectionRefs(nodeId: string, kind: string, params: Record<string, unknown>, ctx: ValidationContext, problems: FlowProblem[]) {
+  const connectionId = params.connectionId;
+  if (typeof connectionId !== 'string' || !connectionId) return;
+  const conn = ctx.connection(connectionId);
+  if (!conn) {
+    problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${connectionId}" does not exist; pick an existing connection` });
+    return;
+  }
+  const entity = params.entity;
+  if (typeof entity !== 'string') return;
+  if (kind === 'source' && !conn.reads.includes(entity))
+    problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot read ${entity}; it reads: ${conn.reads.join(', ') || 'nothing yet'}` });
+  if (kind === 'effect' && !conn.writes.includes(entity))
+    problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot write ${entity}; it writes: ${conn.writes.join(', ') || 'nothing yet'}` });
+}
+
+function describeAjvError(prefix: string, e: ErrorObject): { field: string; message: string } {
+  const path = prefix + e.instancePath.replace(/\//g, '.');
+  switch (e.keyword) {
+    case 'required':
+      return { field: `${path}.${e.params.missingProperty}`, message: `${path}.${e.params.missingProperty} is required` };
+    case 'additionalProperties':
+      return { field: `${path}.${e.params.additionalProperty}`, message: `${path} has an unknown field "${e.params.additionalProperty}"` };
+    case 'enum':
+      return { field: path, message: `${path} must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
+    default:
+      return { field: path, message: `${path} ${e.message}` };
+  }
+}

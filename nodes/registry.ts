@@ -1,0 +1,15 @@
+/** The node catalogue (pure): the workflow, the API and the UI read it. */
+import { fetchNode } from './fetch/definition';
+import { mapNode } from './map/definition';
+import { transformNode } from './transform/definition';
+import { triggerManual } from './trigger-manual/definition';
+import type { NodeDefinition } from './types';
+import { upsertNode } from './upsert/definition';
+
+export const nodeDefinitions: NodeDefinition[] = [triggerManual, fetchNode, mapNode, transformNode, upsertNode];
+
+const byType = new Map(nodeDefinitions.map((d) => [d.type, d]));
+
+export function getNodeDefinition(type: string): NodeDefinition | undefined {
+  return byType.get(type);
+}

@@ -1,0 +1,109 @@
+/**
+ * The HTTP face of Ponte: REST API (OpenAPI at /docs), health, and the UI's static files.
+ * Everything here is stateless, so several servers can run behind a load balancer.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Database } from './db/client';
+import { FlowInvalid, NotFoundError } from './flows/service';
+import { registerConnectionRoutes } from './routes/connections';
+import { registerFlowRoutes } from './routes/flows';
+import { registerRunRoutes } from './routes/runs';
+import { registerCatalogRoutes } from './routes/catalog';
+import { NotPublished } from './runs/service';
+import type { SecretBox } from './secrets/crypto';
+
+export interface AppDeps {
+  database: Database;
+  box: SecretBox;
+  temporal: Client;
+  taskQueue: string;
+  tenantId: string;
+  /** Passed to each run: continue-as-new past this many history events. */
+  maxHistoryEvents?: number;
+  /** Extra status lines for /health (e.g. the embedded Temporal child). */
+  healthChecks?: Record<string, () => Promise<void>>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Log paths that may hold secrets; pino replaces them, so no discipline is needed. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.credentials',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.clientSecret',
+  '*.password',
+  '*.token',
+];
+
+const uiDist = fileURLToPath(new URL('../ui/dist', import.meta.url));
+const uiPlaceholder = fileURLToPath(new URL('../ui/placeholder', import.meta.url));
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 5 * 1024 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Ponte API', version: '0.1.0', description: 'Flows, connections and runs of the Ponte integration server.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof FlowInvalid) return reply.code(422).send({ error: 'FlowInvalid', message: err.message, problems: err.problems });
+    if (err instanceof NotFoundError) return reply.code(404).send({ error: 'NotFound', message: err.message });
+    if (err instanceof NotPublished) return reply.code(409).send({ error: 'NotPublished', message: err.message });
+    const e = err as { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; statusCode?: number; message: string; validationContext?: string };
+    if (e.validation) {
+      const problems = e.validation.map((v) => {
+        const field = [e.validationContext, ...v.instancePath.split('/').filter(Boolean), v.params?.missingProperty as string | undefined].filter(Boolean).join('.');
+        return { field, message: `${field} ${v.message ?? 'is invalid'}` };
+      });
+      return reply.code(400).send({ error: 'BadRequest', message: problems.map((p) => p.message).join('; '), problems });
+    }
+    if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'BadRequest', message: e.message });
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'InternalError', message: 'Something went wrong on the server; the log has the details.' });
+  });
+
+  app.get('/health', { schema: { tags: ['health'], summary: 'Database and Temporal status' } }, async (_req, reply) => {
+    const checks: Record<string, () => Promise<void>> = {
+      database: () => deps.database.ping(),
+      temporal: async () => void (await deps.temporal.workflowService.getSystemInfo({})),
+      ...deps.healthChecks,
+    };
+    const results: Record<string, { ok: boolean; error?: string }> = {};
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await check();
+          results[name] = { ok: true };
+        } catch (err) {
+          results[name] = { ok: false, error: (err as Error).message };
+        }
+      }),
+    );
+    const ok = Object.values(results).every((r) => r.ok);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: deps.database.kind, checks: results });
+  });
+
+  registerCatalogRoutes(app);
+  registerConnectionRoutes(app, deps);
+  registerFlowRoutes(app, deps);
+  registerRunRoutes(app, deps);
+
+  await app.register(fastifyStatic, { root: existsSync(uiDist) ? uiDist : uiPlaceholder, wildcard: false });
+  return app;
+}

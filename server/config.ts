@@ -1,0 +1,52 @@
+/**
+ * Every environment variable Ponte reads, validated once at start. A bad value stops the start
+ * with a message naming the variable. README lists them all.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  dataDir: string;
+  databaseUrl?: string;
+  host: string;
+  port: number;
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalCli?: string;
+  temporalPort: number;
+  temporalUiPort: number;
+  taskQueue: string;
+  secretKey?: string;
+  logLevel: string;
+}
+
+export class ConfigProblem extends Error {}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigProblem(`${name} must be a port number (0-65535); got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigProblem(`DATABASE_URL must start with postgres:// or postgresql://; got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`);
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigProblem(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  const taskQueue = env.PONTE_TASK_QUEUE || 'ponte';
+  return {
+    dataDir: resolve(env.PONTE_DATA_DIR || 'data'),
+    databaseUrl,
+    host: env.PONTE_HOST || '127.0.0.1',
+    port: port(env, 'PONTE_PORT', 3000),
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalCli: env.TEMPORAL_CLI || undefined,
+    temporalPort: port(env, 'PONTE_TEMPORAL_PORT', 7233),
+    temporalUiPort: port(env, 'PONTE_TEMPORAL_UI_PORT', 8233),
+    taskQueue,
+    secretKey: env.PONTE_SECRET_KEY || undefined,
+    logLevel,
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The database Ponte owns. One schema for PGlite (embedded) and PostgreSQL (production);
+ * migrations in ./migrations are generated from it with `npm run db:generate`.
+ * Every row carries its tenant; every query filters by it.
+ */
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const tenantId = () => text('tenant_id').notNull().references(() => tenants.id);
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Instance-wide values, e.g. the check that the secret key in use is the one data was sealed with. */
+export const instanceSettings = pgTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const connections = pgTable(
+  'connections',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    provider: text('provider').notNull(),
+    baseUrl: text('base_url'),
+    /** AES-256-GCM sealed JSON; see server/secrets. Never returned whole by the API. */
+    credentials: text('credentials').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').notNull().default('active'),
+    statusReason: text('status_reason'),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('connections_tenant_idx').on(t.tenantId)],
+);
+
+export const flows = pgTable(
+  'flows',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** The draft document (editable); published versions are in flow_versions. */
+    document: jsonb('document').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('flows_tenant_idx').on(t.tenantId)],
+);
+
+export const flowVersions = pgTable(
+  'flow_versions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    flowId: text('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    document: jsonb('document').notNull(),
+    contentHash: text('content_hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('flow_versions_flow_version_uq').on(t.flowId, t.version)],
+);
+
+/** Incremental cursors that outlive a run (e.g. "changed since" for the next import). */
+export const flowState = pgTable(
+  'flow_state',
+  {
+    tenantId: tenantId(),
+    flowId: text('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    cursor: text('cursor'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.nodeId] })],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    flowId: text('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    versionId: text('version_id')
+      .notNull()
+      .references(() => flowVersions.id),
+    version: integer('version').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    /** {type: manual|schedule|webhook, by?, eventId?} */
+    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string }>().notNull(),
+    status: text('status').$type<'running' | 'success' | 'partial' | 'error'>().notNull().default('running'),
+    error: text('error'),
+    pages: integer('pages').notNull().default(0),
+    processed: integer('processed').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    conflict: integer('conflict').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('runs_tenant_flow_idx').on(t.tenantId, t.flowId, t.startedAt)],
+);
+
+/** One row per committed (stage, page): makes a retried stage a no-op and holds per-node counts. */
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    tenantId: tenantId(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    pageSeq: integer('page_seq').notNull(),
+    processed: integer('processed').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    conflict: integer('conflict').notNull().default(0),
+    committedAt: timestamp('committed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.nodeId, t.pageSeq] })],
+);
+
+/** Per-record outcome of a run at a node. Payload only where a person needs it (failures). */
+export const runRecords = pgTable(
+  'run_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    recordKey: text('record_key').notNull(),
+    outcome: text('outcome').$type<RecordOutcome>().notNull(),
+    externalId: text('external_id'),
+    errorKind: text('error_kind'),
+    message: text('message'),
+    hint: text('hint'),
+    payload: jsonb('payload'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('run_records_run_node_key_uq').on(t.runId, t.nodeId, t.recordKey), index('run_records_outcome_idx').on(t.runId, t.outcome)],
+);
+
+export type RecordOutcome = 'created' | 'updated' | 'skipped' | 'failed' | 'conflict';
+
+/**
+ * Claim check: a page of records lives here, the workflow carries only (runId, nodeId, seq).
+ * `nodeId` is the node that produced the page (the source, or a stage whose output feeds
+ * another). Pruned at run end.
+ */
+export const pages = pgTable(
+  'pages',
+  {
+    tenantId: tenantId(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    seq: integer('seq').notNull(),
+    records: jsonb('records').notNull(),
+    recordCount: integer('record_count').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.nodeId, t.seq] })],
+);
+
+/**
+ * Internal id (the source's) <-> external id (the target connection's), per entity.
+ * `pending` marks a create that was sent but not confirmed: the next attempt looks the record
+ * up by SKU before creating it again.
+ */
+export const bindings = pgTable(
+  'bindings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    entity: text('entity').notNull(),
+    internalId: text('internal_id').notNull(),
+    externalId: text('external_id'),
+    sku: text('sku'),
+    status: text('status').$type<'pending' | 'active' | 'orphan' | 'conflict'>().notNull(),
+    /** Hash of the content last pushed to the external side: equal content is skipped. */
+    hashOut: text('hash_out'),
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('bindings_internal_uq').on(t.connectionId, t.entity, t.internalId),
+    uniqueIndex('bindings_external_uq')
+      .on(t.connectionId, t.entity, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    index('bindings_sku_idx').on(t.connectionId, t.entity, t.sku),
+  ],
+);

@@ -1,0 +1,150 @@
+/**
+ * Ponte's command line. One codebase, three roles:
+ *   (default)      all-in-one: API + UI + worker, embedded PGlite and Temporal unless configured
+ *   --role server  API + UI + webhooks only (stateless; run several)
+ *   --role worker  workflows and activities only (run N of them)
+ * Add --demo to start the provider simulators and a sample flow.
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { PacerRegistry } from '../connectors/http/pacing';
+import { buildApp, REDACT_PATHS } from './app';
+import { ConfigProblem, loadConfig } from './config';
+import { DEFAULT_TENANT, type Database, openDatabase } from './db/client';
+import { instanceSettings } from './db/schema';
+import { startDemo } from './demo';
+import { SecretBox } from './secrets/crypto';
+import { type DevServer, startDevServer } from './temporal/dev-server';
+import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
+import { createWorker } from './temporal/worker';
+
+const KEY_CHECK = 'secret_key_check';
+
+/** Refuses to start with a key other than the one the stored credentials were sealed with. */
+async function checkSecretKey(database: Database, box: SecretBox): Promise<void> {
+  const [row] = await database.db.select().from(instanceSettings).where(eq(instanceSettings.key, KEY_CHECK));
+  if (!row) {
+    await database.db.insert(instanceSettings).values({ key: KEY_CHECK, value: box.seal('ponte') }).onConflictDoNothing();
+    return;
+  }
+  if (!box.canOpen(row.value))
+    throw new ConfigProblem('The secret key does not match the one this database was sealed with. Set PONTE_SECRET_KEY (or restore data/secret.key) to the original key.');
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, demo: { type: 'boolean', default: false } } });
+  const role = values.role as 'all' | 'server' | 'worker';
+  if (!['all', 'server', 'worker'].includes(role)) throw new ConfigProblem(`--role must be all, server or worker; got "${role}"`);
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel, redact: REDACT_PATHS });
+
+  if (role !== 'all' && !config.databaseUrl)
+    throw new ConfigProblem(`--role ${role} needs DATABASE_URL: the embedded PGlite database belongs to one process, so separate servers and workers share a PostgreSQL server.`);
+  if (role !== 'all' && !config.temporalAddress) throw new ConfigProblem(`--role ${role} needs TEMPORAL_ADDRESS (host:port of the Temporal server the other processes use).`);
+
+  const closers: Array<() => Promise<void>> = [];
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info('Stopping…');
+    for (const close of closers.reverse()) await close().catch((err) => log.error({ err }, 'error while stopping'));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : join(config.dataDir, 'db') });
+  closers.push(() => database.close());
+  log.info(database.kind === 'pglite' ? `Database: embedded PGlite in ${join(config.dataDir, 'db')}` : 'Database: PostgreSQL (DATABASE_URL)');
+
+  const { box, source } = SecretBox.load(config.secretKey, join(config.dataDir, 'secret.key'));
+  if (source === 'new-file') log.info(`Created a new secret key in ${join(config.dataDir, 'secret.key')} (mode 0600); back it up, or set PONTE_SECRET_KEY`);
+  await checkSecretKey(database, box);
+
+  let address = config.temporalAddress;
+  let devServer: DevServer | undefined;
+  if (!address) {
+    const cli = ensureTemporalCli(config.temporalCli, (m) => log.info(m));
+    if (!cli) {
+      log.fatal(
+        config.temporalCli
+          ? `TEMPORAL_CLI points to "${config.temporalCli}", which is not an executable file.`
+          : `Could not find or install the Temporal CLI. Install it with:\n\n    ${PIP_INSTALL_COMMAND}\n\nor set TEMPORAL_CLI to its path, or TEMPORAL_ADDRESS to a running Temporal server.`,
+      );
+      await shutdown(1);
+      return;
+    }
+    devServer = await startDevServer({
+      cliPath: cli,
+      dataDir: config.dataDir,
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      namespace: config.temporalNamespace,
+      onUnexpectedExit(code, signal) {
+        log.fatal(`THE EMBEDDED TEMPORAL SERVER DIED (exit code ${code}, signal ${signal}). Runs cannot progress; Ponte is stopping.`);
+        void shutdown(2);
+      },
+    });
+    closers.push(() => devServer!.stop());
+    address = devServer.address;
+    log.info(`Temporal: embedded dev server at ${address}; Web UI at ${devServer.uiUrl}`);
+  } else {
+    log.info(`Temporal: ${address} (namespace ${config.temporalNamespace})`);
+  }
+
+  const pacers = new PacerRegistry();
+  let worker: Worker | undefined;
+  if (role === 'all' || role === 'worker') {
+    const nativeConnection = await NativeConnection.connect({ address });
+    worker = await createWorker({ connection: nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { db: database.db, box, pacers } });
+    const running = worker.run();
+    closers.push(async () => {
+      worker!.shutdown();
+      await running;
+      await nativeConnection.close();
+    });
+    running.catch((err) => {
+      log.fatal({ err }, 'The worker stopped');
+      void shutdown(3);
+    });
+    log.info(`Worker: polling task queue "${config.taskQueue}"`);
+  }
+
+  if (role === 'all' || role === 'server') {
+    const connection = await Connection.connect({ address });
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+    closers.push(() => connection.close());
+    const app = await buildApp({
+      database,
+      box,
+      temporal: client,
+      taskQueue: config.taskQueue,
+      tenantId: DEFAULT_TENANT,
+      logger: { level: config.logLevel, redact: REDACT_PATHS },
+    });
+    await app.listen({ host: config.host, port: config.port });
+    closers.push(() => app.close());
+    log.info(`Ponte is up: http://${config.host}:${config.port}  (API docs: /docs, health: /health)`);
+
+    if (values.demo) {
+      const demo = await startDemo({ db: database.db, box, tenantId: DEFAULT_TENANT, starter: { client, taskQueue: config.taskQueue }, log });
+      closers.push(() => demo.close());
+    }
+  } else if (values.demo) {
+    log.warn('--demo needs the server role; ignored');
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigProblem) {
+    console.error(`Ponte cannot start: ${err.message}`);
+    process.exit(1);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/** Flows API: drafts validated on save, publish to an immutable version, list versions, start runs. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app';
+import { createFlow, deleteFlow, getFlow, listFlows, listVersions, publishFlow, updateFlow } from '../flows/service';
+import { startRun } from '../runs/service';
+
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+const flowBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9_-]{3,64}$' },
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    description: { type: 'string', maxLength: 2000 },
+    document: { type: 'object' },
+  },
+} as const;
+
+export function registerFlowRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.database;
+  const tenantId = deps.tenantId;
+
+  app.post<{ Body: { id?: string; name: string; description?: string; document: unknown } }>(
+    '/api/flows',
+    { schema: { tags: ['flows'], summary: 'Create a flow (validated; 422 lists every problem)', body: { ...flowBody, required: ['name', 'document'] } } },
+    async (req, reply) => reply.code(201).send(await createFlow(db, tenantId, req.body)),
+  );
+
+  app.get('/api/flows', { schema: { tags: ['flows'], summary: 'List flows' } }, async () => ({ flows: await listFlows(db, tenantId) }));
+
+  app.get<{ Params: { id: string } }>('/api/flows/:id', { schema: { tags: ['flows'], summary: 'Get a flow', params: idParam } }, async (req) => getFlow(db, tenantId, req.params.id));
+
+  app.put<{ Params: { id: string }; Body: { name?: string; description?: string; document?: unknown } }>(
+    '/api/flows/:id',
+    { schema: { tags: ['flows'], summary: 'Update a flow draft (validated)', params: idParam, body: flowBody } },
+    async (req) => updateFlow(db, tenantId, req.params.id, req.body),
+  );
+
+  app.delete<{ Params: { id: string } }>('/api/flows/:id', { schema: { tags: ['flows'], summary: 'Delete a flow', params: idParam } }, async (req, reply) => {
+    await deleteFlow(db, tenantId, req.params.id);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: { id: string } }>('/api/flows/:id/publish', { schema: { tags: ['flows'], summary: 'Publish the draft as an immutable version', params: idParam } }, async (req, reply) => {
+    const { version, created } = await publishFlow(db, tenantId, req.params.id);
+    return reply.code(created ? 201 : 200).send({ ...version, created });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/flows/:id/versions', { schema: { tags: ['flows'], summary: 'Published versions, newest first', params: idParam } }, async (req) => ({
+    versions: await listVersions(db, tenantId, req.params.id),
+  }));
+
+  app.post<{ Params: { id: string }; Body: { versionId?: string } | undefined }>(
+    '/api/flows/:id/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Run the flow now ("Sincronizar agora"); pins the latest published version unless one is named',
+        params: idParam,
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { versionId: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      const run = await startRun(db, { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents }, tenantId, req.params.id, { type: 'manual', by: 'api' }, req.body?.versionId);
+      return reply.code(202).send(run);
+    },
+  );
+}

@@ -1,0 +1,106 @@
+/** The sync log's write side: per-record outcomes and per-(stage, page) commits. */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { OutcomeRow } from '../../nodes/executor';
+import type { Db } from '../db/client';
+import { runRecords, runs, runSteps } from '../db/schema';
+
+export interface Counters {
+  processed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  conflict: number;
+}
+
+export const zeroCounters = (): Counters => ({ processed: 0, created: 0, updated: 0, skipped: 0, failed: 0, conflict: 0 });
+
+export function countOutcomes(rows: Pick<OutcomeRow, 'outcome'>[]): Counters {
+  const c = zeroCounters();
+  for (const r of rows) {
+    c.processed++;
+    c[r.outcome]++;
+  }
+  return c;
+}
+
+export function addCounters(a: Counters, b: Counters): Counters {
+  return {
+    processed: a.processed + b.processed,
+    created: a.created + b.created,
+    updated: a.updated + b.updated,
+    skipped: a.skipped + b.skipped,
+    failed: a.failed + b.failed,
+    conflict: a.conflict + b.conflict,
+  };
+}
+
+export interface StepKey {
+  tenantId: string;
+  runId: string;
+  nodeId: string;
+  pageSeq: number;
+}
+
+/** The counters of a step already committed (a retried activity returns them unchanged). */
+export async function committedStep(db: Db, key: StepKey): Promise<Counters | null> {
+  const [row] = await db
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, key.runId), eq(runSteps.nodeId, key.nodeId), eq(runSteps.pageSeq, key.pageSeq)));
+  return row ? { processed: row.processed, created: row.created, updated: row.updated, skipped: row.skipped, failed: row.failed, conflict: row.conflict } : null;
+}
+
+/** Outcomes an earlier attempt of this run already recorded at this node, by record key. */
+export async function priorOutcomes(db: Db, runId: string, nodeId: string, keys: string[]): Promise<Map<string, OutcomeRow>> {
+  if (!keys.length) return new Map();
+  const rows = await db
+    .select()
+    .from(runRecords)
+    .where(and(eq(runRecords.runId, runId), eq(runRecords.nodeId, nodeId), inArray(runRecords.recordKey, keys)));
+  return new Map(rows.map((r) => [r.recordKey, { recordKey: r.recordKey, outcome: r.outcome, externalId: r.externalId, errorKind: r.errorKind ?? undefined, message: r.message ?? undefined }]));
+}
+
+export async function insertOutcomes(db: Db, tenantId: string, runId: string, nodeId: string, rows: OutcomeRow[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insert(runRecords)
+    .values(
+      rows.map((r) => ({
+        tenantId,
+        runId,
+        nodeId,
+        recordKey: r.recordKey,
+        outcome: r.outcome,
+        externalId: r.externalId ?? null,
+        errorKind: r.errorKind ?? null,
+        message: r.message ?? null,
+        hint: r.hint ?? null,
+        payload: r.payload ?? null,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/** Records a committed step and adds its counters to the run, once (the step row is the guard). */
+export async function commitStep(db: Db, key: StepKey, counters: Counters, countInRun: boolean): Promise<boolean> {
+  const inserted = await db
+    .insert(runSteps)
+    .values({ ...key, ...counters })
+    .onConflictDoNothing()
+    .returning({ runId: runSteps.runId });
+  if (!inserted.length) return false;
+  if (countInRun)
+    await db
+      .update(runs)
+      .set({
+        processed: sql`${runs.processed} + ${counters.processed}`,
+        created: sql`${runs.created} + ${counters.created}`,
+        updated: sql`${runs.updated} + ${counters.updated}`,
+        skipped: sql`${runs.skipped} + ${counters.skipped}`,
+        failed: sql`${runs.failed} + ${counters.failed}`,
+        conflict: sql`${runs.conflict} + ${counters.conflict}`,
+      })
+      .where(eq(runs.id, key.runId));
+  return true;
+}

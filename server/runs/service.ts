@@ -1,0 +1,78 @@
+/** Starting runs and reading them back (the sync log's read side). */
+import type { Client } from '@temporalio/client';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { runs, runSteps } from '../db/schema';
+import { newId } from '../connections/store';
+import { getFlow, getVersion, NotFoundError } from '../flows/service';
+import type { FlowRunInput, RunTrigger } from '../../workflows/types';
+
+export class NotPublished extends Error {}
+
+export interface RunStarter {
+  client: Client;
+  taskQueue: string;
+  maxHistoryEvents?: number;
+}
+
+export async function startRun(db: Db, starter: RunStarter, tenantId: string, flowId: string, trigger: RunTrigger, versionId?: string) {
+  await getFlow(db, tenantId, flowId);
+  const version = await getVersion(db, tenantId, flowId, versionId);
+  if (!version) throw versionId ? new NotFoundError(`Version "${versionId}" of flow "${flowId}" not found`) : new NotPublished(`Flow "${flowId}" has no published version; publish it first`);
+  const runId = newId('run');
+  const workflowId = `ponte-run-${runId}`;
+  await db.insert(runs).values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running' });
+  const input: FlowRunInput = { tenantId, runId, flowId, versionId: version.id, trigger, maxHistoryEvents: starter.maxHistoryEvents };
+  try {
+    await starter.client.workflow.start('flowRun', { taskQueue: starter.taskQueue, workflowId, args: [input], memo: { flowId, tenantId } });
+  } catch (err) {
+    await db.update(runs).set({ status: 'error', error: `Could not start: ${(err as Error).message}`, finishedAt: new Date() }).where(eq(runs.id, runId));
+    throw err;
+  }
+  return { runId, workflowId, versionId: version.id, version: version.version };
+}
+
+export function publicRun(row: typeof runs.$inferSelect) {
+  const end = row.finishedAt ?? new Date();
+  return {
+    id: row.id,
+    flowId: row.flowId,
+    versionId: row.versionId,
+    version: row.version,
+    workflowId: row.workflowId,
+    trigger: row.trigger,
+    status: row.status,
+    error: row.error,
+    counters: { processed: row.processed, created: row.created, updated: row.updated, skipped: row.skipped, failed: row.failed, conflict: row.conflict },
+    pages: row.pages,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationMs: end.getTime() - row.startedAt.getTime(),
+  };
+}
+
+export async function listRuns(db: Db, tenantId: string, filter: { flowId?: string; status?: string; limit?: number }) {
+  const conds = [eq(runs.tenantId, tenantId)];
+  if (filter.flowId) conds.push(eq(runs.flowId, filter.flowId));
+  if (filter.status) conds.push(eq(runs.status, filter.status as never));
+  const rows = await db.select().from(runs).where(and(...conds)).orderBy(desc(runs.startedAt)).limit(filter.limit ?? 50);
+  return rows.map(publicRun);
+}
+
+export async function getRun(db: Db, tenantId: string, runId: string) {
+  const [row] = await db.select().from(runs).where(and(eq(runs.tenantId, tenantId), eq(runs.id, runId)));
+  if (!row) throw new NotFoundError(`Run "${runId}" not found`);
+  const steps = await db.select().from(runSteps).where(eq(runSteps.runId, runId));
+  const nodes: Record<string, { pages: number; processed: number; created: number; updated: number; skipped: number; failed: number; conflict: number }> = {};
+  for (const s of steps) {
+    const n = (nodes[s.nodeId] ??= { pages: 0, processed: 0, created: 0, updated: 0, skipped: 0, failed: 0, conflict: 0 });
+    n.pages++;
+    n.processed += s.processed;
+    n.created += s.created;
+    n.updated += s.updated;
+    n.skipped += s.skipped;
+    n.failed += s.failed;
+    n.conflict += s.conflict;
+  }
+  return { ...publicRun(row), nodes };
+}

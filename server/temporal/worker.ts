@@ -1,0 +1,35 @@
+/** The Temporal worker: the interpreter workflow and the activities, on Ponte's task queue. */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../../activities';
+
+export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+}
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests bundle once per suite); omitted: bundled now. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  maxConcurrentActivities?: number;
+}
+
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 20,
+    // Activities heartbeat every record; send at most one every few seconds.
+    defaultHeartbeatThrottleInterval: '3s',
+    maxHeartbeatThrottleInterval: '5s',
+    shutdownGraceTime: '10s',
+  });
+}

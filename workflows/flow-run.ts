@@ -1,0 +1,71 @@
+/**
+ * The interpreter: one workflow runs every flow. It loads the pinned version through an
+ * activity, compiles the plan, then pages through the source: fetch page N+1 while the stages
+ * work on page N, one activity per stage per page. Records stay in the database; this code sees
+ * references and counters only, and continues as new before its history grows large.
+ */
+import { ActivityFailure, ApplicationFailure, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { NON_RETRYABLE_KINDS } from '../connectors/http/errors';
+import { compilePlan } from '../nodes/flow-model/compile';
+import type { RetrySettings } from '../nodes/flow-model/document';
+import type { FetchPageResult, FlowRunInput, RunSummary } from './types';
+
+const DEFAULT_MAX_HISTORY_EVENTS = 1_000;
+
+const control = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 50 },
+});
+
+function workActivities(retry: RetrySettings) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    // Short, so a killed worker's page is handed to another worker within seconds.
+    heartbeatTimeout: '20 seconds',
+    retry: {
+      initialInterval: `${retry.initialIntervalSeconds ?? 1}s`,
+      maximumInterval: `${retry.maximumIntervalSeconds ?? 60}s`,
+      backoffCoefficient: 2,
+      maximumAttempts: retry.maximumAttempts ?? 20,
+      nonRetryableErrorTypes: NON_RETRYABLE_KINDS,
+    },
+  });
+}
+
+export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
+  const { tenantId, runId, versionId } = input;
+  try {
+    const { document, since } = await control.startRun({ tenantId, runId, versionId });
+    const plan = compilePlan(document);
+    const source = workActivities(plan.source.retry);
+    const stageActivities = new Map(plan.levels.flat().map((s) => [s.id, workActivities(s.retry)]));
+    const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+
+    const fetch = (seq: number, cursor: string | null) => source.fetchPage({ tenantId, runId, versionId, nodeId: plan.source.nodeId, seq, cursor, since });
+
+    let pending: Promise<FetchPageResult> | null = fetch(input.resume?.seq ?? 0, input.resume?.cursor ?? null);
+    while (pending) {
+      const page: FetchPageResult = await pending;
+      const more = page.nextCursor !== null;
+      const info = workflowInfo();
+      const handOver = more && (info.continueAsNewSuggested || info.historyLength > maxEvents);
+      // Read ahead while this page is written, unless this execution is about to hand over.
+      pending = more && !handOver ? fetch(page.seq + 1, page.nextCursor) : null;
+
+      if (page.count > 0) {
+        for (const level of plan.levels) {
+          await Promise.all(level.map((stage) => stageActivities.get(stage.id)!.runStage({ tenantId, runId, versionId, stageId: stage.id, pageSeq: page.seq })));
+        }
+      }
+      if (handOver) await continueAsNew<typeof flowRun>({ ...input, resume: { seq: page.seq + 1, cursor: page.nextCursor } });
+    }
+    return await control.finishRun({ tenantId, runId });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure) && !(err instanceof ApplicationFailure)) throw err;
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    const kind = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+    await control.finishRun({ tenantId, runId, error: { message: cause?.message ?? err.message, kind } });
+    throw ApplicationFailure.nonRetryable(`Run ${runId} failed: ${cause?.message ?? err.message}`, kind ?? 'RunFailed');
+  }
+}
