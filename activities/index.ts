@@ -2,6 +2,7 @@
  * Temporal activities: every piece of I/O a run does. The workflow passes references
  * (run id, version id, page number); records are read from and written to the database here.
  */
+import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
 import type { PacerRegistry } from '../connectors/http/pacing';
@@ -69,7 +70,10 @@ export function createActivities(deps: ActivityDeps) {
   };
   const cancellation = () => {
     try {
-      return Context.current().cancellationSignal;
+      const signal = Context.current().cancellationSignal;
+      // Every in-flight request of a page listens on it; dozens at once are expected.
+      setMaxListeners(0, signal);
+      return signal;
     } catch {
       return undefined;
     }

@@ -20,7 +20,7 @@ import { startDemo } from './demo';
 import { SecretBox } from './secrets/crypto';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
-import { createWorker } from './temporal/worker';
+import { createWorker, installTemporalRuntime } from './temporal/worker';
 
 const KEY_CHECK = 'secret_key_check';
 
@@ -97,6 +97,7 @@ async function main() {
     log.info(`Temporal: ${address} (namespace ${config.temporalNamespace})`);
   }
 
+  installTemporalRuntime(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
   const pacers = new PacerRegistry();
   let worker: Worker | undefined;
   if (role === 'all' || role === 'worker') {

@@ -1,12 +1,21 @@
 /** The Temporal worker: the interpreter workflow and the activities, on Ponte's task queue. */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../../activities';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+}
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; Ponte keeps its own log and wants warnings only. */
+export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' | 'ERROR' = 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(level) });
 }
 
 export interface WorkerOptions {
@@ -20,6 +29,7 @@ export interface WorkerOptions {
 }
 
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  installTemporalRuntime();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -38,6 +38,8 @@ export interface BlingSimulatorOptions {
 export interface BlingSimulator extends RunningSimulator {
   readonly products: Map<number, BlingProduct>;
   readonly faults: FaultPlan;
+  /** Requests answered 429 because they went over the rate limit (injected faults not counted). */
+  readonly stats: { requests: number; overLimit: number };
   readonly credentials: { clientId: string; clientSecret: string; accessToken: string; refreshToken: string };
   seedProducts(count: number, options?: { startAt?: number }): void;
   updateProduct(id: number, change: Partial<Omit<BlingProduct, 'id'>>): void;
@@ -78,6 +80,7 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
   };
   const validTokens = new Set([credentials.accessToken]);
   const throttle = fixedWindow(options.requestsPerSecond ?? 3, 1000);
+  const stats = { requests: 0, overLimit: 0 };
 
   const list = (req: SimRequest): SimResponse => {
     const pagina = Number(req.query.get('pagina') ?? 1);
@@ -100,7 +103,9 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
       const fault = faults.next();
       if (fault === 'throttle') return blingError(429, 'TOO_MANY_REQUESTS', 'Limite de requisições atingido', 'Aguarde antes de realizar novas requisições');
       if (fault === 'fail') return blingError(503, 'SERVICE_UNAVAILABLE', 'Serviço indisponível');
+      stats.requests++;
       const decision = throttle(token);
+      if (!decision.allowed) stats.overLimit++;
       if (!decision.allowed) return blingError(429, 'TOO_MANY_REQUESTS', 'Limite de requisições atingido', 'Limite de 3 requisições por segundo excedido');
       return null;
     },
@@ -139,6 +144,7 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
     ...sim,
     products,
     faults,
+    stats,
     credentials,
     seedProducts(count, { startAt = 0 } = {}) {
       for (let i = startAt; i < startAt + count; i++) {

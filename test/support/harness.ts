@@ -1,0 +1,90 @@
+/**
+ * An in-process Ponte for a test file: the real API (driven with fastify's inject), a real
+ * worker on its own task queue against the shared Temporal dev server, and a fresh database.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { PacerRegistry } from '../../connectors/http/pacing';
+import { buildApp } from '../../server/app';
+import { DEFAULT_TENANT } from '../../server/db/client';
+import { SecretBox } from '../../server/secrets/crypto';
+import { createWorker, installTemporalRuntime } from '../../server/temporal/worker';
+import { openTestDatabase, type TestDatabase } from './database';
+
+export interface Harness {
+  app: FastifyInstance;
+  database: TestDatabase;
+  client: Client;
+  taskQueue: string;
+  api<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  waitForRun(runId: string, timeoutMs?: number): Promise<any>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  maxHistoryEvents?: number;
+  /** Start no worker (API-only tests, or tests that run workers elsewhere). */
+  withoutWorker?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  installTemporalRuntime();
+  const address = inject('temporalAddress');
+  const database = await openTestDatabase();
+  const box = SecretBox.fromKeyMaterial(randomBytes(32).toString('hex'));
+  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+
+  let stopWorker = async () => {};
+  if (!options.withoutWorker) {
+    const nativeConnection = await NativeConnection.connect({ address });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { db: database.db, box, pacers: new PacerRegistry() },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    const running = worker.run();
+    stopWorker = async () => {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+    };
+  }
+
+  const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, maxHistoryEvents: options.maxHistoryEvents });
+  await app.ready();
+
+  const api: Harness['api'] = async (method, url, body) => {
+    const res = await app.inject({ method, url, payload: body as object | undefined });
+    return { status: res.statusCode, body: res.body ? res.json() : undefined };
+  };
+
+  return {
+    app,
+    database,
+    client,
+    taskQueue,
+    api,
+    async waitForRun(runId, timeoutMs = 150_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { body } = await api('GET', `/api/runs/${runId}`);
+        if (body.status !== 'running') return body;
+        if (Date.now() > deadline) throw new Error(`Run ${runId} still running after ${timeoutMs} ms: ${JSON.stringify(body.counters)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async close() {
+      await app.close();
+      await stopWorker();
+      await connection.close();
+      await database.close();
+    },
+  };
+}

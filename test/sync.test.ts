@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
+import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { expectMirrored, runFlow, setUpBlingToMl } from './support/fixtures';
+import { type Harness, startHarness } from './support/harness';
+
+describe('syncing products from Bling to Mercado Livre', () => {
+  let h: Harness;
+  let bling: BlingSimulator;
+  let ml: MercadoLivreSimulator;
+  let flowId: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    bling = await startBlingSimulator({ requestsPerSecond: 0 });
+    ml = await startMercadoLivreSimulator();
+    bling.seedProducts(1000);
+    ({ flowId } = await setUpBlingToMl(h, bling, ml));
+  });
+  afterAll(async () => {
+    await h?.close();
+    await bling?.close();
+    await ml?.close();
+  });
+
+  it('creates every product once on the first run', async () => {
+    const run = await runFlow(h, flowId);
+    expect(run.status).toBe('success');
+    expect(run.counters).toEqual({ processed: 1000, created: 1000, updated: 0, skipped: 0, failed: 0, conflict: 0 });
+    expect(run.trigger.type).toBe('manual');
+    expect(run.version).toBe(1);
+    expect(run.nodes['ml-items'].created).toBe(1000);
+    expectMirrored(bling, ml);
+    expect(ml.stats.creates).toBe(1000);
+  });
+
+  it('creates nothing on a second run and reports every product skipped', async () => {
+    const run = await runFlow(h, flowId);
+    expect(run.status).toBe('success');
+    expect(run.counters).toEqual({ processed: 1000, created: 0, updated: 0, skipped: 1000, failed: 0, conflict: 0 });
+    expect(ml.stats.creates).toBe(1000);
+    expect(ml.stats.updates).toBe(0);
+  });
+
+  it('updates only the products that changed in Bling', async () => {
+    const [first, second] = [...bling.products.keys()];
+    bling.updateProduct(first, { preco: 1234.5 });
+    bling.updateProduct(second, { estoque: { saldoVirtualTotal: 3 } });
+    const run = await runFlow(h, flowId);
+    expect(run.counters).toMatchObject({ processed: 1000, created: 0, updated: 2, skipped: 998 });
+    expectMirrored(bling, ml);
+  });
+
+  it('logs a product the marketplace refuses as failed, with the reason, and the run ends partial', async () => {
+    const [id] = [...bling.products.keys()].slice(-1);
+    bling.updateProduct(id, { preco: 0 });
+    const run = await runFlow(h, flowId);
+    expect(run.status).toBe('partial');
+    expect(run.counters).toMatchObject({ failed: 1, updated: 0, created: 0, skipped: 999 });
+    const failed = await h.api('GET', `/api/runs/${run.id}/records?outcome=failed`);
+    expect(failed.body.records).toHaveLength(1);
+    expect(failed.body.records[0]).toMatchObject({ recordKey: String(id), errorKind: 'ValidationError' });
+    expect(failed.body.records[0].message).toContain('item.price.invalid');
+    expect(failed.body.records[0].hint).toMatch(/reprocess/i);
+    expect(failed.body.records[0].payload).toMatchObject({ price: 0 });
+  });
+});

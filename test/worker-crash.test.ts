@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
+import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { expectMirrored } from './support/fixtures';
+import { testDatabaseName, withDatabase } from './support/database';
+import { type PonteProcess, startPonteProcess } from './support/ponte-process';
+
+const PRODUCTS = 3000;
+
+describe('a worker killed in the middle of a run', () => {
+  let bling: BlingSimulator;
+  let ml: MercadoLivreSimulator;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let ponte: PonteProcess | undefined;
+  let dropDatabase = async () => {};
+
+  beforeAll(async () => {
+    bling = await startBlingSimulator({ requestsPerSecond: 0 });
+    ml = await startMercadoLivreSimulator();
+    bling.seedProducts(PRODUCTS);
+    dataDir = mkdtempSync(join(tmpdir(), 'ponte-crash-'));
+    env = {
+      PONTE_DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      PONTE_TASK_QUEUE: `crash-${Date.now()}`,
+      PONTE_SECRET_KEY: 'crash-test-key',
+    };
+    if (process.env.DATABASE_URL) {
+      // The process owns a fresh database on the PostgreSQL server; PGlite lives in dataDir.
+      const name = testDatabaseName();
+      const { default: postgres } = await import('postgres');
+      const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database ${name}`);
+      await admin.end();
+      env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, name);
+      dropDatabase = async () => {
+        const a = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+        await a.unsafe(`drop database if exists ${name} with (force)`);
+        await a.end();
+      };
+    }
+  });
+  afterAll(async () => {
+    await ponte?.stop();
+    await bling?.close();
+    await ml?.close();
+    await dropDatabase();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('finishes after a new worker starts, with every record written exactly once', async () => {
+    ponte = await startPonteProcess(env);
+    const conn = async (body: object) => {
+      const res = await ponte!.api('POST', '/api/connections', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    const blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
+    // Paced so the run lasts long enough to be killed in the middle.
+    const mlId = await conn({ name: 'ML', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 250, burst: 20 } } });
+    const flow = await ponte.api('POST', '/api/flows', {
+      name: 'Crash',
+      document: {
+        schemaVersion: 1,
+        nodes: [
+          { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} },
+          { id: 'read', type: 'fetch', typeVersion: 1, params: { connectionId: blingId, entity: 'products', batchSize: 500 } },
+          {
+            id: 'map',
+            type: 'map',
+            typeVersion: 1,
+            params: {
+              fields: {
+                title: 'nome',
+                price: 'preco',
+                available_quantity: '$floor(estoque.saldoVirtualTotal)',
+                currency_id: "'BRL'",
+                category_id: "'MLB1000'",
+                buying_mode: "'buy_it_now'",
+                listing_type_id: "'gold_special'",
+                condition: "'new'",
+              },
+            },
+          },
+          { id: 'write', type: 'upsert', typeVersion: 1, params: { connectionId: mlId, entity: 'products', matchBy: 'binding' } },
+        ],
+        edges: [
+          { from: 'start', fromPort: 'out', to: 'read' },
+          { from: 'read', fromPort: 'out', to: 'map' },
+          { from: 'map', fromPort: 'out', to: 'write' },
+        ],
+      },
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    expect((await ponte.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
+    const started = await ponte.api('POST', `/api/flows/${flow.body.id}/runs`);
+    expect(started.status).toBe(202);
+
+    // Kill it (SIGKILL: no goodbye) once a good part of the listings exist.
+    while (ml.items.size < PRODUCTS / 3) await new Promise((r) => setTimeout(r, 20));
+    await ponte.kill();
+    const atKill = ml.items.size;
+    expect(atKill).toBeLessThan(PRODUCTS);
+
+    ponte = await startPonteProcess(env);
+    let run: any;
+    const deadline = Date.now() + 150_000;
+    do {
+      await new Promise((r) => setTimeout(r, 500));
+      run = (await ponte.api('GET', `/api/runs/${started.body.runId}`)).body;
+    } while (run.status === 'running' && Date.now() < deadline);
+
+    expect(run.status, ponte.output()).toBe('success');
+    expect(run.counters).toMatchObject({ processed: PRODUCTS, created: PRODUCTS, failed: 0, conflict: 0 });
+    expect(ml.stats.creates).toBe(PRODUCTS);
+    expectMirrored(bling, ml);
+  });
+});
