@@ -1,5 +1,6 @@
 /** Bindings: which external record is the twin of which internal one, per connection and entity. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { recordset } from '../db/bulk';
 import type { Db } from '../db/client';
 import { bindings } from '../db/schema';
 
@@ -43,28 +44,27 @@ export async function bindingsByExternalId(db: Db, scope: BindingScope, external
  */
 export async function markPending(db: Db, scope: BindingScope, rows: Array<{ internalId: string; sku?: string | null }>): Promise<void> {
   if (!rows.length) return;
-  await db
-    .insert(bindings)
-    .values(rows.map((r) => ({ ...scope, internalId: r.internalId, sku: r.sku ?? null, status: 'pending' as const })))
-    .onConflictDoNothing();
+  await db.execute(sql`
+    insert into bindings (tenant_id, connection_id, entity, internal_id, sku, status)
+    select ${scope.tenantId}, ${scope.connectionId}, ${scope.entity}, r.internal_id, r.sku, 'pending'
+    from ${recordset(
+      rows.map((r) => ({ internal_id: r.internalId, sku: r.sku ?? null })),
+      { internal_id: 'text', sku: 'text' },
+    )}
+    on conflict (connection_id, entity, internal_id) do nothing`);
 }
 
 /** Confirms writes: one statement for the whole batch. */
 export async function saveActiveBindings(db: Db, scope: BindingScope, rows: BindingWrite[]): Promise<void> {
   if (!rows.length) return;
-  const now = new Date();
-  await db
-    .insert(bindings)
-    .values(rows.map((r) => ({ ...scope, internalId: r.internalId, externalId: r.externalId, sku: r.sku ?? null, hashOut: r.hashOut, status: 'active' as const, lastSyncedAt: now })))
-    .onConflictDoUpdate({
-      target: [bindings.connectionId, bindings.entity, bindings.internalId],
-      set: {
-        externalId: sql`excluded.external_id`,
-        sku: sql`excluded.sku`,
-        hashOut: sql`excluded.hash_out`,
-        status: sql`excluded.status`,
-        lastSyncedAt: sql`excluded.last_synced_at`,
-        updatedAt: now,
-      },
-    });
+  await db.execute(sql`
+    insert into bindings (tenant_id, connection_id, entity, internal_id, external_id, sku, hash_out, status, last_synced_at)
+    select ${scope.tenantId}, ${scope.connectionId}, ${scope.entity}, r.internal_id, r.external_id, r.sku, r.hash_out, 'active', now()
+    from ${recordset(
+      rows.map((r) => ({ internal_id: r.internalId, external_id: r.externalId, sku: r.sku ?? null, hash_out: r.hashOut })),
+      { internal_id: 'text', external_id: 'text', sku: 'text', hash_out: 'text' },
+    )}
+    on conflict (connection_id, entity, internal_id) do update set
+      external_id = excluded.external_id, sku = excluded.sku, hash_out = excluded.hash_out,
+      status = excluded.status, last_synced_at = excluded.last_synced_at, updated_at = now()`);
 }

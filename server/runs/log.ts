@@ -1,6 +1,7 @@
 /** The sync log's write side: per-record outcomes and per-(stage, page) commits. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { OutcomeRow } from '../../nodes/executor';
+import { recordset } from '../db/bulk';
 import type { Db } from '../db/client';
 import { runRecords, runs, runSteps } from '../db/schema';
 
@@ -63,23 +64,22 @@ export async function priorOutcomes(db: Db, runId: string, nodeId: string, keys:
 
 export async function insertOutcomes(db: Db, tenantId: string, runId: string, nodeId: string, rows: OutcomeRow[]): Promise<void> {
   if (!rows.length) return;
-  await db
-    .insert(runRecords)
-    .values(
+  await db.execute(sql`
+    insert into run_records (tenant_id, run_id, node_id, record_key, outcome, external_id, error_kind, message, hint, payload)
+    select ${tenantId}, ${runId}, ${nodeId}, r.record_key, r.outcome, r.external_id, r.error_kind, r.message, r.hint, r.payload
+    from ${recordset(
       rows.map((r) => ({
-        tenantId,
-        runId,
-        nodeId,
-        recordKey: r.recordKey,
+        record_key: r.recordKey,
         outcome: r.outcome,
-        externalId: r.externalId ?? null,
-        errorKind: r.errorKind ?? null,
+        external_id: r.externalId ?? null,
+        error_kind: r.errorKind ?? null,
         message: r.message ?? null,
         hint: r.hint ?? null,
         payload: r.payload ?? null,
       })),
-    )
-    .onConflictDoNothing();
+      { record_key: 'text', outcome: 'text', external_id: 'text', error_kind: 'text', message: 'text', hint: 'text', payload: 'jsonb' },
+    )}
+    on conflict (run_id, node_id, record_key) do nothing`);
 }
 
 /** Records a committed step and adds its counters to the run, once (the step row is the guard). */

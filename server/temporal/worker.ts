@@ -1,6 +1,6 @@
 /** The Temporal worker: the interpreter workflow and the activities, on Ponte's task queue. */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../../activities';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -24,7 +24,7 @@ export interface WorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   /** A prebuilt bundle (tests bundle once per suite); omitted: bundled now. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  workflowBundle?: WorkflowBundleOption;
   maxConcurrentActivities?: number;
 }
 
