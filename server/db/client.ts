@@ -18,6 +18,8 @@ export interface Database {
 }
 
 export const DEFAULT_TENANT = 'default';
+/** Arbitrary key of the PostgreSQL advisory lock held while migrating. */
+const MIGRATION_LOCK = 7_265_636_101;
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface OpenDatabaseOptions {
@@ -35,9 +37,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    // Several servers and workers may start at once: one migrates, the others wait on the lock.
+    const migrator = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(drizzle(migrator, { schema }), { migrationsFolder });
+    } finally {
+      await migrator.end({ timeout: 5 });
+    }
     const client = postgres(options.databaseUrl, { max: options.poolSize ?? 10, onnotice: () => {} });
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
     database = {
       db: db as unknown as Db,
       kind: 'postgres',
