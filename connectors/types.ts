@@ -92,3 +92,17 @@ export interface ConnectorDefinition {
 export function defineConnector<T extends ConnectorDefinition>(definition: T): T {
   return definition;
 }
+
+/** Credentials of an OAuth2 app connection: the app's id and secret, and the account's tokens. */
+export function oauth2Credentials(titles: { clientId?: string; clientSecret?: string } = {}): CredentialSchema {
+  return {
+    type: 'object',
+    required: ['accessToken'],
+    properties: {
+      clientId: { type: 'string', title: titles.clientId ?? 'Client ID' },
+      clientSecret: { type: 'string', title: titles.clientSecret ?? 'Client secret', secret: true },
+      accessToken: { type: 'string', title: 'Access token', secret: true },
+      refreshToken: { type: 'string', title: 'Refresh token', secret: true },
+    },
+  };
+}

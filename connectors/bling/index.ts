@@ -3,7 +3,7 @@
  * orders, stock writes, OAuth refresh and webhooks.
  */
 import { collectBatch, nextPageNumberUntilEmpty } from '../http/pagination';
-import { defineConnector, type SyncRecord } from '../types';
+import { defineConnector, oauth2Credentials, type SyncRecord } from '../types';
 
 /** Bling caps `limite` at 100. */
 const PAGE_LIMIT = 100;
@@ -20,16 +20,7 @@ export const bling = defineConnector({
   name: 'Bling',
   description: 'ERP Bling (API v3): produtos, estoque, pedidos de venda, contatos, NF-e.',
   defaultBaseUrl: 'https://api.bling.com.br/Api/v3',
-  credentialSchema: {
-    type: 'object',
-    required: ['accessToken'],
-    properties: {
-      clientId: { type: 'string', title: 'Client ID' },
-      clientSecret: { type: 'string', title: 'Client secret', secret: true },
-      accessToken: { type: 'string', title: 'Access token', secret: true },
-      refreshToken: { type: 'string', title: 'Refresh token', secret: true },
-    },
-  },
+  credentialSchema: oauth2Credentials(),
   // Bling: 3 requests per second and 120,000 per day per account, counted in fixed one-second
   // windows; Bling advises at least 350 ms between calls, so no bursts.
   rateLimit: { requestsPerSecond: 2.85, burst: 1 },

@@ -2,7 +2,7 @@
  * Mercado Livre. Target of listings in the Foundation flow; the connectors issue adds orders,
  * variations, OAuth refresh and notifications.
  */
-import { defineConnector, type ConnectionContext, type WriteInput } from '../types';
+import { defineConnector, oauth2Credentials, type ConnectionContext, type WriteInput } from '../types';
 
 /** Fields ML lets us change on an existing item; anything else in a PUT is refused. */
 const UPDATABLE = ['title', 'price', 'available_quantity', 'status', 'condition'];
@@ -34,16 +34,7 @@ export const mercadolivre = defineConnector({
   name: 'Mercado Livre',
   description: 'Marketplace Mercado Livre: anúncios, estoque, preços, pedidos.',
   defaultBaseUrl: 'https://api.mercadolibre.com',
-  credentialSchema: {
-    type: 'object',
-    required: ['accessToken'],
-    properties: {
-      clientId: { type: 'string', title: 'App ID' },
-      clientSecret: { type: 'string', title: 'Secret key', secret: true },
-      accessToken: { type: 'string', title: 'Access token', secret: true },
-      refreshToken: { type: 'string', title: 'Refresh token', secret: true },
-    },
-  },
+  credentialSchema: oauth2Credentials({ clientId: 'App ID', clientSecret: 'Secret key' }),
   // ML publishes no general number; integrators see throttling around 5-7 writes/s on items.
   rateLimit: { requestsPerSecond: 5, burst: 5 },
   authHeaders: (credentials) => ({ authorization: `Bearer ${credentials.accessToken}` }),

@@ -1,6 +1,12 @@
-import { type NodeDefinition, recordsOut } from '../types';
+import { type JsonSchema, type NodeDefinition, recordsOut } from '../types';
 
 export const ENTITY_NAMES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices'];
+
+/** The two parameters of every node that talks to a connection. */
+export const connectionParams: Record<string, JsonSchema> = {
+  connectionId: { type: 'string', minLength: 1, title: 'Connection', 'x-ponte-ref': 'connection' },
+  entity: { type: 'string', enum: ENTITY_NAMES, title: 'Entity' },
+};
 
 export const fetchNode: NodeDefinition = {
   type: 'fetch',
@@ -17,8 +23,7 @@ export const fetchNode: NodeDefinition = {
     additionalProperties: false,
     required: ['connectionId', 'entity'],
     properties: {
-      connectionId: { type: 'string', minLength: 1, title: 'Connection', 'x-ponte-ref': 'connection' },
-      entity: { type: 'string', enum: ENTITY_NAMES, title: 'Entity' },
+      ...connectionParams,
       incremental: {
         type: 'boolean',
         default: false,

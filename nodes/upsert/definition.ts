@@ -1,4 +1,4 @@
-import { ENTITY_NAMES } from '../fetch/definition';
+import { connectionParams } from '../fetch/definition';
 import { type NodeDefinition, recordsIn, recordsOut } from '../types';
 
 export const upsertNode: NodeDefinition = {
@@ -16,8 +16,7 @@ export const upsertNode: NodeDefinition = {
     additionalProperties: false,
     required: ['connectionId', 'entity'],
     properties: {
-      connectionId: { type: 'string', minLength: 1, title: 'Connection', 'x-ponte-ref': 'connection' },
-      entity: { type: 'string', enum: ENTITY_NAMES, title: 'Entity' },
+      ...connectionParams,
       matchBy: {
         type: 'string',
         enum: ['binding', 'sku'],

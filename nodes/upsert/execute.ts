@@ -16,21 +16,11 @@ import type { EntityName, SyncRecord } from '../../connectors/types';
 import { type Binding, type BindingWrite, bindingsByExternalId, loadBindings, markPending, saveActiveBindings } from '../../server/bindings/store';
 import type { Db } from '../../server/db/client';
 import { insertOutcomes, priorOutcomes } from '../../server/runs/log';
+import { canonicalJson } from '../canonical-json';
 import type { EffectExecutor, OutcomeRow } from '../executor';
 
 export function contentHash(record: SyncRecord): string {
-  return createHash('sha256').update(stableStringify({ sku: record.sku ?? null, data: record.data })).digest('base64url').slice(0, 32);
-}
-
-function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`)
-    .join(',')}}`;
+  return createHash('sha256').update(canonicalJson({ sku: record.sku ?? null, data: record.data })).digest('base64url').slice(0, 32);
 }
 
 interface Decision {

@@ -9,6 +9,15 @@ import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp,
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const tenantId = () => text('tenant_id').notNull().references(() => tenants.id);
+/** Records processed and their outcomes; on runs (whole run) and run_steps (one stage, one page). */
+const outcomeCounters = () => ({
+  processed: integer('processed').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  conflict: integer('conflict').notNull().default(0),
+});
 
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
@@ -106,12 +115,7 @@ export const runs = pgTable(
     status: text('status').$type<'running' | 'success' | 'partial' | 'error'>().notNull().default('running'),
     error: text('error'),
     pages: integer('pages').notNull().default(0),
-    processed: integer('processed').notNull().default(0),
-    created: integer('created').notNull().default(0),
-    updated: integer('updated').notNull().default(0),
-    skipped: integer('skipped').notNull().default(0),
-    failed: integer('failed').notNull().default(0),
-    conflict: integer('conflict').notNull().default(0),
+    ...outcomeCounters(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
@@ -128,12 +132,7 @@ export const runSteps = pgTable(
       .references(() => runs.id, { onDelete: 'cascade' }),
     nodeId: text('node_id').notNull(),
     pageSeq: integer('page_seq').notNull(),
-    processed: integer('processed').notNull().default(0),
-    created: integer('created').notNull().default(0),
-    updated: integer('updated').notNull().default(0),
-    skipped: integer('skipped').notNull().default(0),
-    failed: integer('failed').notNull().default(0),
-    conflict: integer('conflict').notNull().default(0),
+    ...outcomeCounters(),
     committedAt: timestamp('committed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.nodeId, t.pageSeq] })],

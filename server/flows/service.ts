@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { connectorFor } from '../../connectors/runtime';
 import { ENTITIES } from '../../connectors/types';
+import { canonicalJson } from '../../nodes/canonical-json';
 import type { FlowDocument } from '../../nodes/flow-model/document';
 import { type FlowProblem, validateFlow } from '../../nodes/flow-model/validate';
 import { newId } from '../connections/store';
@@ -80,18 +81,6 @@ export async function deleteFlow(db: Db, tenantId: string, id: string) {
   await db.delete(flows).where(and(eq(flows.tenantId, tenantId), eq(flows.id, id)));
 }
 
-/** Stable JSON (sorted keys) so the same document always hashes the same. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-    .join(',')}}`;
-}
-
 /**
  * Freezes the draft as a new immutable version. Layout is left out of the hash: moving a node
  * on the canvas is not a new flow. Publishing an unchanged draft returns the latest version.
@@ -100,7 +89,7 @@ export async function publishFlow(db: Db, tenantId: string, flowId: string) {
   const flow = await getFlow(db, tenantId, flowId);
   const document = await checkDocument(db, tenantId, flow.document);
   const { layout: _layout, ...executable } = document;
-  const contentHash = createHash('sha256').update(canonical(executable)).digest('hex');
+  const contentHash = createHash('sha256').update(canonicalJson(executable)).digest('hex');
   return db.transaction(async (tx) => {
     const [latest] = await tx.select().from(flowVersions).where(eq(flowVersions.flowId, flowId)).orderBy(desc(flowVersions.version)).limit(1);
     if (latest?.contentHash === contentHash) return { version: latest, created: false };

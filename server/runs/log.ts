@@ -1,18 +1,12 @@
 /** The sync log's write side: per-record outcomes and per-(stage, page) commits. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { OutcomeRow } from '../../nodes/executor';
+import type { StageCounters } from '../../workflows/types';
 import { recordset } from '../db/bulk';
 import type { Db } from '../db/client';
 import { runRecords, runs, runSteps } from '../db/schema';
 
-export interface Counters {
-  processed: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  failed: number;
-  conflict: number;
-}
+export type Counters = StageCounters;
 
 export const zeroCounters = (): Counters => ({ processed: 0, created: 0, updated: 0, skipped: 0, failed: 0, conflict: 0 });
 
