@@ -40,7 +40,9 @@ async function main() {
   const role = values.role as 'all' | 'server' | 'worker';
   if (!['all', 'server', 'worker'].includes(role)) throw new ConfigProblem(`--role must be all, server or worker; got "${role}"`);
   const config = loadConfig();
-  const log = pino({ level: config.logLevel, redact: REDACT_PATHS });
+  // People at a terminal get readable lines; services and log shippers get JSON.
+  const transport = process.stdout.isTTY ? { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } : undefined;
+  const log = pino({ level: config.logLevel, redact: REDACT_PATHS, transport });
 
   if (role !== 'all' && !config.databaseUrl)
     throw new ConfigProblem(`--role ${role} needs DATABASE_URL: the embedded PGlite database belongs to one process, so separate servers and workers share a PostgreSQL server.`);
@@ -126,7 +128,7 @@ async function main() {
       temporal: client,
       taskQueue: config.taskQueue,
       tenantId: DEFAULT_TENANT,
-      logger: { level: config.logLevel, redact: REDACT_PATHS },
+      logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
     await app.listen({ host: config.host, port: config.port });
     closers.push(() => app.close());
