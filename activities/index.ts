@@ -14,7 +14,8 @@ import { migrateDocument } from '../nodes/flow-model/migrate';
 import { effectExecutors } from '../nodes/effect-executors';
 import type { OutcomeRow, RecordFunction } from '../nodes/executor';
 import { pureExecutors } from '../nodes/pure-executors';
-import { loadOpenableConnection } from '../server/connections/store';
+import { refreshConnectionTokens } from '../server/connections/oauth';
+import { getConnection, loadOpenableConnection, setStatus } from '../server/connections/store';
 import type { Db } from '../server/db/client';
 import { flowState, flowVersions, pages, runs } from '../server/db/schema';
 import { commitStep, committedStep, countOutcomes, insertOutcomes } from '../server/runs/log';
@@ -49,6 +50,16 @@ export function createActivities(deps: ActivityDeps) {
     }
     return v;
   }
+
+  /** Connections as activities open them: tokens refreshed and stored, refusals recorded. */
+  const openStored = (tenantId: string, connectionId: string) =>
+    loadOpenableConnection(db, box, tenantId, connectionId, {
+      refreshTokens: (id, stale) => refreshConnectionTokens(db, box, tenantId, id, stale),
+      onAuthFailure: async (id, reason) => {
+        const row = await getConnection(db, tenantId, id);
+        if (row?.status === 'active') await setStatus(db, tenantId, id, 'error', reason);
+      },
+    });
 
   function nodeOf(document: FlowDocument, id: string) {
     const node = document.nodes.find((n) => n.id === id);
@@ -101,7 +112,7 @@ export function createActivities(deps: ActivityDeps) {
     async fetchPage(input: FetchPageInput): Promise<FetchPageResult> {
       const { document } = await loadVersion(input.versionId);
       const node = nodeOf(document, input.nodeId);
-      const conn = await loadOpenableConnection(db, box, input.tenantId, node.params.connectionId as string);
+      const conn = await openStored(input.tenantId, node.params.connectionId as string);
       const { connector, ctx } = openConnection(conn, pacers, cancellation());
       const reader = readerFor(connector, node.params.entity as EntityName);
       const batch = await reader.read(ctx, { cursor: input.cursor, since: input.since, batchSize: (node.params.batchSize as number) ?? 500 });
@@ -158,7 +169,7 @@ export function createActivities(deps: ActivityDeps) {
           runId: input.runId,
           nodeId: stage.id,
           pacers,
-          loadConnection: (id) => loadOpenableConnection(db, box, input.tenantId, id),
+          loadConnection: (id) => openStored(input.tenantId, id),
           heartbeat,
           signal: cancellation(),
         },

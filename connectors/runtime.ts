@@ -1,10 +1,12 @@
 /**
- * Turns a stored connection (decrypted by the caller) into a ready-to-call context: the shared
- * HTTP client with the connector's auth, error parsing and the connection's pacer.
+ * Turns a stored connection (opened by the server) into a ready-to-call context: the shared
+ * HTTP client with the connector's auth, error parsing, the connection's pacer, and OAuth2
+ * tokens refreshed before they expire or when the provider says 401.
  */
-import { createHttpClient } from './http/client';
-import { ConfigError } from './http/errors';
+import { createHttpClient, type HttpClient } from './http/client';
+import { AuthError, ConfigError } from './http/errors';
 import type { PacerRegistry, RateLimitPolicy } from './http/pacing';
+import { expiresSoon } from './oauth2';
 import { getConnector } from './registry';
 import type { ConnectionContext, ConnectorDefinition, EntityName, EntityReader, EntityWriter } from './types';
 
@@ -14,6 +16,10 @@ export interface OpenableConnection {
   baseUrl: string | null;
   credentials: Record<string, string>;
   settings: Record<string, unknown>;
+  /** Refreshes OAuth2 tokens (serialised and stored by the server); returns the new credentials. */
+  refreshTokens?: (staleAccessToken: string) => Promise<Record<string, string>>;
+  /** Told when the provider refuses the credentials for good. */
+  onAuthFailure?: (reason: string) => Promise<void>;
 }
 
 export function connectorFor(provider: string): ConnectorDefinition {
@@ -22,17 +28,63 @@ export function connectorFor(provider: string): ConnectorDefinition {
   return connector;
 }
 
+// Refreshes in flight in this process, per connection: concurrent pages share one.
+const refreshing = new Map<string, Promise<Record<string, string>>>();
+
 export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, signal?: AbortSignal): { connector: ConnectorDefinition; ctx: ConnectionContext } {
   const connector = connectorFor(conn.provider);
   const baseUrl = conn.baseUrl || connector.defaultBaseUrl;
   const rateLimit = (conn.settings.rateLimit as RateLimitPolicy | undefined) ?? connector.rateLimit;
-  const http = createHttpClient({
+  const ctx: ConnectionContext = { connectionId: conn.id, baseUrl, credentials: conn.credentials, settings: conn.settings, http: undefined as never, signal };
+  const base = createHttpClient({
     baseUrl,
-    authHeaders: () => connector.authHeaders(conn.credentials),
+    authHeaders: () => connector.authHeaders(ctx.credentials),
     pacer: pacers.get(conn.id, rateLimit),
     ...connector.http,
   });
-  return { connector, ctx: { connectionId: conn.id, baseUrl, credentials: conn.credentials, settings: conn.settings, http, signal } };
+  const canRefresh = Boolean(connector.oauth2 && conn.refreshTokens);
+
+  const refresh = async () => {
+    const stale = ctx.credentials.accessToken;
+    let pending = refreshing.get(conn.id);
+    if (!pending) {
+      pending = conn.refreshTokens!(stale).finally(() => refreshing.delete(conn.id));
+      refreshing.set(conn.id, pending);
+    }
+    ctx.credentials = await pending;
+  };
+
+  const authFailed = async (err: AuthError): Promise<never> => {
+    await conn.onAuthFailure?.(err.message).catch(() => {});
+    throw err;
+  };
+
+  const http: HttpClient = {
+    async send(req, sig) {
+      try {
+        if (canRefresh && expiresSoon(ctx.credentials)) await refresh();
+        return await base.send(req, sig);
+      } catch (err) {
+        if (!(err instanceof AuthError) || req.raw) throw err;
+        if (!canRefresh || err.status === undefined || err.status === 400) return authFailed(err);
+        // The token may have been revoked or expired early: one refresh, one more try.
+        try {
+          await refresh();
+        } catch (refreshError) {
+          if (refreshError instanceof AuthError) return authFailed(new AuthError(`${err.message}. Renewing the token failed: ${refreshError.message}`, { status: err.status }));
+          throw refreshError;
+        }
+        try {
+          return await base.send(req, sig);
+        } catch (again) {
+          if (again instanceof AuthError) return authFailed(again);
+          throw again;
+        }
+      }
+    },
+  };
+  ctx.http = http;
+  return { connector, ctx };
 }
 
 export function readerFor(connector: ConnectorDefinition, entity: EntityName): EntityReader {

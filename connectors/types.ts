@@ -71,6 +71,19 @@ export interface CredentialSchema {
   properties: Record<string, { type: 'string'; title: string; description?: string; secret?: boolean }>;
 }
 
+/** How a provider's OAuth2 authorization-code flow works (RFC 6749 with the provider's quirks). */
+export interface OAuth2Definition {
+  /** Where the seller approves the app (the provider's real page; a connection may override it). */
+  authorizeUrl: string;
+  /** Token endpoint, relative to the connection's base URL. */
+  tokenPath: string;
+  /** How the app authenticates at the token endpoint: HTTP Basic, or client_id/secret in the form. */
+  clientAuth: 'basic' | 'body';
+  scope?: string;
+  /** Whether the token request must repeat the redirect_uri (Mercado Livre: yes). */
+  sendsRedirectUri: boolean;
+}
+
 export interface ConnectorDefinition {
   id: string;
   name: string;
@@ -85,7 +98,8 @@ export interface ConnectorDefinition {
   /** Provider-specific error parsing for the shared HTTP client. */
   http?: Pick<HttpClientOptions, 'classify' | 'describeError' | 'defaultRetryAfterMs'>;
   entities: Partial<Record<EntityName, EntitySupport>>;
-  /** "Testar conexao": the cheapest authenticated call, returned raw. */
+  oauth2?: OAuth2Definition;
+  /** "Testar conexao": the cheapest authenticated call, returned raw (send it with `raw: true`). */
   test(ctx: ConnectionContext): Promise<HttpResponse>;
 }
 

@@ -9,7 +9,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ConnectorError, hintFor } from '../connectors/http/errors';
 import type { Database } from './db/client';
+import { BadInput, ConflictError } from './errors';
 import { FlowInvalid, NotFoundError } from './flows/service';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
@@ -24,6 +26,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   tenantId: string;
+  /** Where providers and browsers reach this server (webhook URLs, OAuth2 callbacks). */
+  publicUrl: string;
   /** Passed to each run: continue-as-new past this many history events. */
   maxHistoryEvents?: number;
   /** Extra status lines for /health (e.g. the embedded Temporal child). */
@@ -65,6 +69,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof FlowInvalid) return reply.code(422).send({ error: 'FlowInvalid', message: err.message, problems: err.problems });
     if (err instanceof NotFoundError) return reply.code(404).send({ error: 'NotFound', message: err.message });
     if (err instanceof NotPublished) return reply.code(409).send({ error: 'NotPublished', message: err.message });
+    if (err instanceof ConflictError) return reply.code(409).send({ error: 'Conflict', message: err.message, details: err.details });
+    if (err instanceof BadInput) return reply.code(400).send({ error: 'BadRequest', message: err.message, problems: err.problems });
+    if (err instanceof ConnectorError) return reply.code(502).send({ error: err.kind, message: err.message, hint: hintFor(err.kind) });
     const e = err as { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; statusCode?: number; message: string; validationContext?: string };
     if (e.validation) {
       const problems = e.validation.map((v) => {

@@ -9,6 +9,8 @@ export interface Config {
   databaseUrl?: string;
   host: string;
   port: number;
+  /** Where providers and browsers reach this server (webhook URLs, OAuth2 callbacks). */
+  publicUrl: string;
   temporalAddress?: string;
   temporalNamespace: string;
   temporalCli?: string;
@@ -35,11 +37,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigProblem(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   const taskQueue = env.PONTE_TASK_QUEUE || 'ponte';
+  const host = env.PONTE_HOST || '127.0.0.1';
+  const listenPort = port(env, 'PONTE_PORT', 3000);
+  const publicUrl = env.PONTE_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${listenPort}`;
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigProblem(`PONTE_PUBLIC_URL must be an http(s) URL such as https://ponte.example.com; got "${publicUrl}"`);
   return {
     dataDir: resolve(env.PONTE_DATA_DIR || 'data'),
     databaseUrl,
-    host: env.PONTE_HOST || '127.0.0.1',
-    port: port(env, 'PONTE_PORT', 3000),
+    host,
+    port: listenPort,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalCli: env.TEMPORAL_CLI || undefined,

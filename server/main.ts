@@ -9,31 +9,17 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { PacerRegistry } from '../connectors/http/pacing';
 import { buildApp, REDACT_PATHS } from './app';
 import { ConfigProblem, loadConfig } from './config';
-import { DEFAULT_TENANT, type Database, openDatabase } from './db/client';
-import { instanceSettings } from './db/schema';
+import { DEFAULT_TENANT, openDatabase } from './db/client';
 import { startDemo } from './demo';
 import { SecretBox } from './secrets/crypto';
+import { checkSecretKey } from './secrets/key-check';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
 import { createWorker, installTemporalRuntime } from './temporal/worker';
-
-const KEY_CHECK = 'secret_key_check';
-
-/** Refuses to start with a key other than the one the stored credentials were sealed with. */
-async function checkSecretKey(database: Database, box: SecretBox): Promise<void> {
-  const [row] = await database.db.select().from(instanceSettings).where(eq(instanceSettings.key, KEY_CHECK));
-  if (!row) {
-    await database.db.insert(instanceSettings).values({ key: KEY_CHECK, value: box.seal('ponte') }).onConflictDoNothing();
-    return;
-  }
-  if (!box.canOpen(row.value))
-    throw new ConfigProblem('The secret key does not match the one this database was sealed with. Set PONTE_SECRET_KEY (or restore data/secret.key) to the original key.');
-}
 
 async function main() {
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, demo: { type: 'boolean', default: false } } });
@@ -66,7 +52,7 @@ async function main() {
 
   const { box, source } = SecretBox.load(config.secretKey, join(config.dataDir, 'secret.key'));
   if (source === 'new-file') log.info(`Created a new secret key in ${join(config.dataDir, 'secret.key')} (mode 0600); back it up, or set PONTE_SECRET_KEY`);
-  await checkSecretKey(database, box);
+  await checkSecretKey(database.db, box);
 
   let address = config.temporalAddress;
   let devServer: DevServer | undefined;
@@ -128,6 +114,7 @@ async function main() {
       temporal: client,
       taskQueue: config.taskQueue,
       tenantId: DEFAULT_TENANT,
+      publicUrl: config.publicUrl,
       logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
     await app.listen({ host: config.host, port: config.port });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { expectMirrored } from './support/fixtures';
-import { testDatabaseName, withDatabase } from './support/database';
+import { childDatabaseEnv } from './support/database';
 import { type PonteProcess, startPonteProcess } from './support/ponte-process';
 
 const PRODUCTS = 3000;
@@ -29,20 +29,9 @@ describe('a worker killed in the middle of a run', () => {
       PONTE_TASK_QUEUE: `crash-${Date.now()}`,
       PONTE_SECRET_KEY: 'crash-test-key',
     };
-    if (process.env.DATABASE_URL) {
-      // The process owns a fresh database on the PostgreSQL server; PGlite lives in dataDir.
-      const name = testDatabaseName();
-      const { default: postgres } = await import('postgres');
-      const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`create database ${name}`);
-      await admin.end();
-      env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, name);
-      dropDatabase = async () => {
-        const a = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-        await a.end();
-      };
-    }
+    const database = await childDatabaseEnv();
+    Object.assign(env, database.env);
+    dropDatabase = database.drop;
   });
   afterAll(async () => {
     await ponte?.stop();

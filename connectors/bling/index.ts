@@ -21,6 +21,8 @@ export const bling = defineConnector({
   description: 'ERP Bling (API v3): produtos, estoque, pedidos de venda, contatos, NF-e.',
   defaultBaseUrl: 'https://api.bling.com.br/Api/v3',
   credentialSchema: oauth2Credentials(),
+  // Bling: the token endpoint takes the app's credentials as HTTP Basic; state is mandatory.
+  oauth2: { authorizeUrl: 'https://www.bling.com.br/Api/v3/oauth/authorize', tokenPath: '/oauth/token', clientAuth: 'basic', sendsRedirectUri: false },
   // Bling: 3 requests per second and 120,000 per day per account, counted in fixed one-second
   // windows; Bling advises at least 350 ms between calls, so no bursts.
   rateLimit: { requestsPerSecond: 2.85, burst: 1 },
@@ -54,7 +56,7 @@ export const bling = defineConnector({
       },
     },
   },
-  test: (ctx) => ctx.http.send({ method: 'GET', path: '/produtos', query: { pagina: 1, limite: 1 } }, ctx.signal),
+  test: (ctx) => ctx.http.send({ method: 'GET', path: '/produtos', query: { pagina: 1, limite: 1 } , raw: true }, ctx.signal),
 });
 
 /** ISO time to Bling's "YYYY-MM-DD HH:MM:SS" (Bling works in Brasília time; we send UTC-3). */

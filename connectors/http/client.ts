@@ -15,6 +15,8 @@ export interface HttpRequest {
   json?: unknown;
   form?: Record<string, string>;
   headers?: Record<string, string>;
+  /** Return the answer whatever its status, unclassified ("Testar conexao" shows it as it came). */
+  raw?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -97,6 +99,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw new Transient(`${req.method} ${req.path} did not get an answer: ${e.code ?? e.message}`);
       }
 
+      if (req.raw) return res as HttpResponse<T>;
       const custom = options.classify?.(res);
       if (custom) throw custom;
       if (custom === null) return res as HttpResponse<T>;

@@ -35,6 +35,9 @@ export const mercadolivre = defineConnector({
   description: 'Marketplace Mercado Livre: anúncios, estoque, preços, pedidos.',
   defaultBaseUrl: 'https://api.mercadolibre.com',
   credentialSchema: oauth2Credentials({ clientId: 'App ID', clientSecret: 'Secret key' }),
+  // Mercado Livre: client id and secret go in the form body, with the same redirect_uri as the
+  // authorize step; each refresh token works once.
+  oauth2: { authorizeUrl: 'https://auth.mercadolivre.com.br/authorization', tokenPath: '/oauth/token', clientAuth: 'body', sendsRedirectUri: true },
   // ML publishes no general number; integrators see throttling around 5-7 writes/s on items.
   rateLimit: { requestsPerSecond: 5, burst: 5 },
   authHeaders: (credentials) => ({ authorization: `Bearer ${credentials.accessToken}` }),
@@ -70,5 +73,5 @@ export const mercadolivre = defineConnector({
       },
     },
   },
-  test: (ctx) => ctx.http.send({ method: 'GET', path: '/users/me' }, ctx.signal),
+  test: (ctx) => ctx.http.send({ method: 'GET', path: '/users/me' , raw: true }, ctx.signal),
 });

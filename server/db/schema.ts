@@ -42,14 +42,37 @@ export const connections = pgTable(
     /** AES-256-GCM sealed JSON; see server/secrets. Never returned whole by the API. */
     credentials: text('credentials').notNull(),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
-    status: text('status').notNull().default('active'),
+    direction: text('direction').$type<'import' | 'export' | 'bidirectional'>().notNull().default('bidirectional'),
+    entities: jsonb('entities').$type<string[]>().notNull().default([]),
+    /** manual, 5m, 15m, 1h, daily, or cron (then `cron` holds the expression). */
+    frequency: text('frequency').notNull().default('manual'),
+    cron: text('cron'),
+    /** Branch or warehouse id at the provider, for stock per branch. */
+    branch: text('branch'),
+    /** Sealed, like credentials: it authenticates the provider's calls to our webhook URL. */
+    webhookToken: text('webhook_token').notNull(),
+    status: text('status').$type<'active' | 'paused' | 'error' | 'disabled'>().notNull().default('active'),
     statusReason: text('status_reason'),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Imports start here unless a backfill window is asked for. */
+    activatedAt: timestamp('activated_at', { withTimezone: true }).notNull().defaultNow(),
+    backfillFrom: timestamp('backfill_from', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [index('connections_tenant_idx').on(t.tenantId)],
 );
+
+/** OAuth2 authorisations in progress: the `state` we sent to the provider, until its callback. */
+export const oauthStates = pgTable('oauth_states', {
+  state: text('state').primaryKey(),
+  tenantId: tenantId(),
+  connectionId: text('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  redirectUri: text('redirect_uri').notNull(),
+  createdAt: createdAt(),
+});
 
 export const flows = pgTable(
   'flows',

@@ -16,7 +16,9 @@ export class FlowInvalid extends Error {
   }
 }
 
-export class NotFoundError extends Error {}
+import { NotFoundError } from '../errors';
+
+export { NotFoundError };
 
 /** Validates a document against the node catalogue and the tenant's connections. */
 export async function checkDocument(db: Db, tenantId: string, input: unknown): Promise<FlowDocument> {

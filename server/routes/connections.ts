@@ -1,60 +1,156 @@
-/** Connections API. Credentials are write-only: responses show them masked. */
+/** Connections API: configure, test, pause/resume/disable, webhook URL, OAuth2 authorisation. */
 import type { FastifyInstance } from 'fastify';
-import { connectors } from '../../connectors/registry';
 import type { AppDeps } from '../app';
-import { createConnection, getConnection, listConnections, publicConnection } from '../connections/store';
-import { NotFoundError } from '../flows/service';
+import { completeAuthorization, startAuthorization } from '../connections/oauth';
+import {
+  type ConnectionInput,
+  createConnection,
+  deleteConnection,
+  flowsUsing,
+  getConnection,
+  listConnections,
+  loadOpenableConnection,
+  publicConnection,
+  requireConnection,
+  rotateWebhookToken,
+  setStatus,
+  updateConnection,
+  webhookUrl,
+} from '../connections/store';
+import { testConnection } from '../connections/test-connection';
+import { type ConnectionFields, validateConnection } from '../connections/validate';
+import { BadInput, ConflictError } from '../errors';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+const fields = {
+  name: { type: 'string', maxLength: 200 },
+  provider: { type: 'string' },
+  baseUrl: { type: ['string', 'null'] },
+  credentials: { type: 'object', additionalProperties: { type: 'string' } },
+  direction: { type: 'string' },
+  entities: { type: 'array', items: { type: 'string' } },
+  frequency: { type: 'string' },
+  cron: { type: ['string', 'null'] },
+  branch: { type: ['string', 'null'] },
+  backfillFrom: { type: ['string', 'null'] },
+  settings: { type: 'object' },
+} as const;
 
 export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
-  const tenantId = deps.tenantId;
+  const { box, tenantId, publicUrl } = deps;
+  const view = (row: Parameters<typeof publicConnection>[0]) => publicConnection(row, box, publicUrl);
+  const opened = async (id: string) => {
+    const row = await requireConnection(db, tenantId, id);
+    return { row, credentials: box.open<Record<string, string>>(row.credentials) };
+  };
 
-  app.post<{ Body: { id?: string; name: string; provider: string; baseUrl?: string; credentials: Record<string, string>; settings?: Record<string, unknown> } }>(
+  app.post<{ Body: ConnectionInput }>(
     '/api/connections',
     {
       schema: {
         tags: ['connections'],
-        summary: 'Create a connection',
-        body: {
-          type: 'object',
-          required: ['name', 'provider', 'credentials'],
-          additionalProperties: false,
-          properties: {
-            id: { type: 'string', pattern: '^[A-Za-z0-9_-]{3,64}$' },
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            provider: { type: 'string', enum: Object.keys(connectors) },
-            baseUrl: { type: 'string', pattern: '^https?://' },
-            credentials: { type: 'object', additionalProperties: { type: 'string' } },
-            settings: { type: 'object' },
-          },
-        },
+        summary: 'Create a connection (credentials are write-only)',
+        body: { type: 'object', additionalProperties: false, properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{3,64}$' }, ...fields } },
       },
     },
     async (req, reply) => {
-      const connector = connectors[req.body.provider];
-      const missing = (connector.credentialSchema.required ?? []).filter((f) => !req.body.credentials[f]);
-      const unknown = Object.keys(req.body.credentials).filter((f) => !connector.credentialSchema.properties[f]);
-      const problems = [
-        ...missing.map((f) => ({ field: `credentials.${f}`, message: `credentials.${f} is required for ${connector.name}` })),
-        ...unknown.map((f) => ({ field: `credentials.${f}`, message: `${connector.name} has no credential "${f}"; it takes: ${Object.keys(connector.credentialSchema.properties).join(', ')}` })),
-      ];
-      if (problems.length) return reply.code(400).send({ error: 'BadRequest', message: problems.map((p) => p.message).join('; '), problems });
-      if (req.body.id && (await getConnection(db, tenantId, req.body.id)))
-        return reply.code(409).send({ error: 'Conflict', message: `A connection with id "${req.body.id}" already exists` });
-      const row = await createConnection(db, deps.box, tenantId, req.body);
-      return reply.code(201).send(publicConnection(row, deps.box));
+      const problems = validateConnection(req.body);
+      if (problems.length) throw new BadInput(problems);
+      if (req.body.id && (await getConnection(db, tenantId, req.body.id))) throw new ConflictError(`A connection with id "${req.body.id}" already exists`);
+      return reply.code(201).send(view(await createConnection(db, box, tenantId, req.body)));
     },
   );
 
   app.get('/api/connections', { schema: { tags: ['connections'], summary: 'List connections' } }, async () => ({
-    connections: (await listConnections(db, tenantId)).map((r) => publicConnection(r, deps.box)),
+    connections: (await listConnections(db, tenantId)).map(view),
   }));
 
-  app.get<{ Params: { id: string } }>('/api/connections/:id', { schema: { tags: ['connections'], summary: 'Get a connection', params: idParam } }, async (req) => {
-    const row = await getConnection(db, tenantId, req.params.id);
-    if (!row) throw new NotFoundError(`Connection "${req.params.id}" not found`);
-    return publicConnection(row, deps.box);
+  app.get<{ Params: { id: string } }>('/api/connections/:id', { schema: { tags: ['connections'], summary: 'Get a connection', params: idParam } }, async (req) =>
+    view(await requireConnection(db, tenantId, req.params.id)),
+  );
+
+  app.patch<{ Params: { id: string }; Body: ConnectionFields }>(
+    '/api/connections/:id',
+    {
+      schema: {
+        tags: ['connections'],
+        summary: 'Change a connection; credential fields left out keep their values',
+        params: idParam,
+        body: { type: 'object', additionalProperties: false, properties: fields },
+      },
+    },
+    async (req) => {
+      const { row, credentials } = await opened(req.params.id);
+      const problems = validateConnection(req.body, { provider: row.provider, credentials, frequency: row.frequency, cron: row.cron });
+      if (problems.length) throw new BadInput(problems);
+      return view(await updateConnection(db, box, tenantId, req.params.id, req.body));
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>('/api/connections/:id', { schema: { tags: ['connections'], summary: 'Delete a connection no flow uses', params: idParam } }, async (req, reply) => {
+    const users = await flowsUsing(db, tenantId, req.params.id);
+    if (users.length) throw new ConflictError(`Flows still use this connection: ${users.map((f) => f.name).join(', ')}. Change or delete them first.`, { flows: users });
+    await deleteConnection(db, tenantId, req.params.id);
+    return reply.code(204).send();
   });
+
+  const transitions: Array<{ action: string; to: 'active' | 'paused' | 'disabled'; from: string[]; reason: string; summary: string }> = [
+    { action: 'pause', to: 'paused', from: ['active', 'error'], reason: 'Paused by a user', summary: 'Pause: schedules stop, incoming webhooks wait' },
+    { action: 'resume', to: 'active', from: ['paused', 'disabled', 'error'], reason: 'Resumed by a user', summary: 'Resume a paused, disabled or failing connection' },
+    { action: 'disable', to: 'disabled', from: ['active', 'paused', 'error'], reason: 'Disabled by a user', summary: 'Disable: no runs, webhooks refused' },
+  ];
+  for (const t of transitions) {
+    app.post<{ Params: { id: string } }>(`/api/connections/:id/${t.action}`, { schema: { tags: ['connections'], summary: t.summary, params: idParam } }, async (req) => {
+      const row = await requireConnection(db, tenantId, req.params.id);
+      if (row.status === t.to) return view(row);
+      if (!t.from.includes(row.status)) throw new ConflictError(`A ${row.status} connection cannot be ${t.action}d`);
+      return view(await setStatus(db, tenantId, row.id, t.to, t.reason));
+    });
+  }
+
+  app.post<{ Params: { id: string } }>(
+    '/api/connections/:id/test',
+    { schema: { tags: ['connections'], summary: '"Testar conexão": the raw outcome of one authenticated call, and a diagnosis', params: idParam } },
+    async (req) => {
+      const row = await requireConnection(db, tenantId, req.params.id);
+      const outcome = await testConnection(await loadOpenableConnection(db, box, tenantId, row.id, {}, { evenIfStopped: true }));
+      // A passing test brings a failing connection back; refused credentials mark it failing.
+      if (outcome.ok && row.status === 'error') await setStatus(db, tenantId, row.id, 'active', 'Connection test passed');
+      if (outcome.diagnosis.code === 'auth' && row.status === 'active') await setStatus(db, tenantId, row.id, 'error', `Connection test: ${outcome.diagnosis.message}`);
+      return outcome;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/connections/:id/webhook',
+    { schema: { tags: ['connections'], summary: 'Reveal the webhook URL (with its token) to paste into the provider', params: idParam } },
+    async (req) => ({ webhookUrl: webhookUrl(publicUrl, await requireConnection(db, tenantId, req.params.id), box, true) }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/connections/:id/webhook/rotate',
+    { schema: { tags: ['connections'], summary: 'Issue a new webhook token; the old URL stops working', params: idParam } },
+    async (req) => ({ webhookUrl: webhookUrl(publicUrl, await rotateWebhookToken(db, box, tenantId, req.params.id), box, true) }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/connections/:id/oauth/start',
+    { schema: { tags: ['connections'], summary: 'Start OAuth2: returns the provider page where the seller approves Ponte', params: idParam } },
+    async (req) => startAuthorization(db, box, tenantId, req.params.id, `${publicUrl.replace(/\/+$/, '')}/api/oauth/callback`),
+  );
+
+  app.get<{ Querystring: { code?: string; state?: string; error?: string; error_description?: string } }>(
+    '/api/oauth/callback',
+    { schema: { tags: ['connections'], summary: 'Where the provider sends the seller back after approving' } },
+    async (req, reply) => {
+      if (req.query.error) throw new BadInput([{ field: 'error', message: `The provider did not authorise: ${req.query.error_description ?? req.query.error}` }]);
+      if (!req.query.code || !req.query.state) throw new BadInput([{ field: 'code', message: 'The provider sent no code and state back' }]);
+      const { connectionId } = await completeAuthorization(db, box, req.query.state, req.query.code);
+      return reply.type('text/html; charset=utf-8').send(
+        `<!doctype html><meta charset="utf-8"><title>Ponte</title><p>Conexão autorizada. Você já pode fechar esta janela.</p><p lang="en">Connection authorised (${connectionId}).</p>`,
+      );
+    },
+  );
+
 }

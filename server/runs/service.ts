@@ -1,8 +1,10 @@
 /** Starting runs and reading them back (the sync log's read side). */
 import type { Client } from '@temporalio/client';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { FlowDocument } from '../../nodes/flow-model/document';
+import { ConflictError } from '../errors';
 import type { Db } from '../db/client';
-import { runs, runSteps } from '../db/schema';
+import { connections, runs, runSteps } from '../db/schema';
 import { newId } from '../connections/store';
 import { getFlow, getVersion, NotFoundError } from '../flows/service';
 import type { FlowRunInput, RunTrigger } from '../../workflows/types';
@@ -19,6 +21,8 @@ export async function startRun(db: Db, starter: RunStarter, tenantId: string, fl
   await getFlow(db, tenantId, flowId);
   const version = await getVersion(db, tenantId, flowId, versionId);
   if (!version) throw versionId ? new NotFoundError(`Version "${versionId}" of flow "${flowId}" not found`) : new NotPublished(`Flow "${flowId}" has no published version; publish it first`);
+  const stopped = await stoppedConnections(db, tenantId, version.document);
+  if (stopped.length) throw new ConflictError(`Cannot run: ${stopped.map((c) => `connection "${c.name}" is ${c.status}`).join(', ')}. Resume it first.`);
   const runId = newId('run');
   const workflowId = `ponte-run-${runId}`;
   await db.insert(runs).values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running' });
@@ -30,6 +34,14 @@ export async function startRun(db: Db, starter: RunStarter, tenantId: string, fl
     throw err;
   }
   return { runId, workflowId, versionId: version.id, version: version.version };
+}
+
+/** Connections of a flow that may not run now (paused or disabled). */
+async function stoppedConnections(db: Db, tenantId: string, document: unknown) {
+  const ids = [...new Set(((document as FlowDocument).nodes ?? []).map((n) => n.params?.connectionId).filter((v): v is string => typeof v === 'string'))];
+  if (!ids.length) return [];
+  const rows = await db.select().from(connections).where(and(eq(connections.tenantId, tenantId), inArray(connections.id, ids)));
+  return rows.filter((r) => r.status === 'paused' || r.status === 'disabled');
 }
 
 export function publicRun(row: typeof runs.$inferSelect) {

@@ -38,7 +38,24 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** A name for a database that a child process will create and own. */
-export function testDatabaseName(): string {
-  return `ponte_test_${randomBytes(5).toString('hex')}`;
+/**
+ * Environment for a Ponte child process: on the PostgreSQL leg, a new empty database on the
+ * server (dropped by `drop`); on the PGlite leg, nothing (the process keeps PGlite in its data folder).
+ */
+export async function childDatabaseEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) return { env: {}, drop: async () => {} };
+  const { default: postgres } = await import('postgres');
+  const name = `ponte_test_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  return {
+    env: { DATABASE_URL: withDatabase(adminUrl, name) },
+    async drop() {
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { PacerRegistry } from '../../connectors/http/pacing';
-import { buildApp } from '../../server/app';
+import { buildApp, REDACT_PATHS } from '../../server/app';
 import { DEFAULT_TENANT } from '../../server/db/client';
 import { SecretBox } from '../../server/secrets/crypto';
 import { createWorker, installTemporalRuntime } from '../../server/temporal/worker';
@@ -16,10 +16,11 @@ import { openTestDatabase, type TestDatabase } from './database';
 
 export interface Harness {
   app: FastifyInstance;
+  box: SecretBox;
   database: TestDatabase;
   client: Client;
   taskQueue: string;
-  api<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
   waitForRun(runId: string, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
 }
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   maxHistoryEvents?: number;
   /** Start no worker (API-only tests, or tests that run workers elsewhere). */
   withoutWorker?: boolean;
+  /** Receives every line the API logs (at trace level), e.g. to prove no secret is logged. */
+  logLines?: string[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -57,7 +60,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     };
   }
 
-  const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, maxHistoryEvents: options.maxHistoryEvents });
+  const logger = options.logLines ? { level: 'trace', redact: REDACT_PATHS, stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
+  const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, logger });
   await app.ready();
 
   const api: Harness['api'] = async (method, url, body) => {
@@ -67,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     app,
+    box,
     database,
     client,
     taskQueue,

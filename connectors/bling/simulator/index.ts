@@ -39,7 +39,9 @@ export interface BlingSimulator extends RunningSimulator {
   readonly products: Map<number, BlingProduct>;
   readonly faults: FaultPlan;
   /** Requests answered 429 because they went over the rate limit (injected faults not counted). */
-  readonly stats: { requests: number; overLimit: number };
+  readonly stats: { requests: number; overLimit: number; refreshes: number };
+  /** Every access token issued so far stops working, as after 6 hours. */
+  expireAccessTokens(): void;
   readonly credentials: { clientId: string; clientSecret: string; accessToken: string; refreshToken: string };
   seedProducts(count: number, options?: { startAt?: number }): void;
   updateProduct(id: number, change: Partial<Omit<BlingProduct, 'id'>>): void;
@@ -80,7 +82,8 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
   };
   const validTokens = new Set([credentials.accessToken]);
   const throttle = fixedWindow(options.requestsPerSecond ?? 3, 1000);
-  const stats = { requests: 0, overLimit: 0 };
+  const stats = { requests: 0, overLimit: 0, refreshes: 0 };
+  const codes = new Set<string>();
 
   const list = (req: SimRequest): SimResponse => {
     const pagina = Number(req.query.get('pagina') ?? 1);
@@ -97,7 +100,7 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
     port: options.port,
     before(req) {
       if (!req.path.startsWith('/Api/v3/')) return blingError(404, 'RESOURCE_NOT_FOUND', 'Recurso não encontrado');
-      if (req.path === '/Api/v3/oauth/token') return null;
+      if (req.path === '/Api/v3/oauth/token' || req.path === '/Api/v3/oauth/authorize') return null;
       const token = bearerToken(req);
       if (!token || !validTokens.has(token)) return blingError(401, 'invalid_token', 'invalid_token', 'The access token provided is invalid');
       const fault = faults.next();
@@ -111,6 +114,22 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
     },
     routes: [
       {
+        // The seller's consent page; the simulator approves at once. Bling requires `state`.
+        method: 'GET',
+        path: '/Api/v3/oauth/authorize',
+        handler(req) {
+          if (req.query.get('client_id') !== credentials.clientId) return blingError(400, 'invalid_client', 'client_id inválido');
+          if (!req.query.get('state')) return blingError(400, 'invalid_request', 'O parâmetro state é obrigatório');
+          const redirect = req.query.get('redirect_uri') ?? 'http://127.0.0.1/callback';
+          const code = randomBytes(10).toString('hex');
+          codes.add(code);
+          const back = new URL(redirect);
+          back.searchParams.set('code', code);
+          back.searchParams.set('state', req.query.get('state')!);
+          return { status: 302, headers: { location: back.toString() } };
+        },
+      },
+      {
         method: 'POST',
         path: '/Api/v3/oauth/token',
         handler(req) {
@@ -118,8 +137,11 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
           if (!client || client.user !== credentials.clientId || client.password !== credentials.clientSecret)
             return { status: 401, body: { error: { type: 'invalid_client', message: 'invalid_client', description: 'Client authentication failed' } } };
           const form = (req.body ?? {}) as Record<string, string>;
-          if (form.grant_type !== 'refresh_token' || form.refresh_token !== credentials.refreshToken)
+          if (form.grant_type === 'authorization_code') {
+            if (!codes.delete(form.code)) return { status: 400, body: { error: { type: 'invalid_grant', message: 'invalid_grant', description: 'Invalid authorization code' } } };
+          } else if (form.grant_type !== 'refresh_token' || form.refresh_token !== credentials.refreshToken) {
             return { status: 400, body: { error: { type: 'invalid_grant', message: 'invalid_grant', description: 'Invalid refresh token' } } };
+          } else stats.refreshes++;
           credentials.accessToken = randomBytes(24).toString('hex');
           credentials.refreshToken = randomBytes(24).toString('hex');
           validTokens.add(credentials.accessToken);
@@ -146,6 +168,7 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
     faults,
     stats,
     credentials,
+    expireAccessTokens: () => validTokens.clear(),
     seedProducts(count, { startAt = 0 } = {}) {
       for (let i = startAt; i < startAt + count; i++) {
         const p = blingProductAt(i);

@@ -34,6 +34,8 @@ export interface MlItem {
 
 export interface MercadoLivreSimulatorOptions {
   port?: number;
+  clientId?: string;
+  clientSecret?: string;
   /** Writes per second per token (PUT/POST); 0 turns throttling off. */
   writesPerSecond?: number;
   userId?: number;
@@ -43,9 +45,11 @@ export interface MercadoLivreSimulatorOptions {
 export interface MercadoLivreSimulator extends RunningSimulator {
   readonly items: Map<string, MlItem>;
   readonly faults: FaultPlan;
-  readonly credentials: { accessToken: string; userId: number };
-  /** How many POST /items were accepted: duplicates show up here. */
-  readonly stats: { creates: number; updates: number };
+  readonly credentials: { accessToken: string; refreshToken: string; clientId: string; clientSecret: string; userId: number };
+  /** How many POST /items were accepted (duplicates show up here), and token refreshes. */
+  readonly stats: { creates: number; updates: number; refreshes: number };
+  /** Every access token issued so far stops working, as after 6 hours. */
+  expireAccessTokens(): void;
   itemsBySku(sku: string): MlItem[];
 }
 
@@ -64,8 +68,19 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
   const items = new Map<string, MlItem>();
   const bySku = new Map<string, Set<string>>();
   const faults = new FaultPlan();
-  const stats = { creates: 0, updates: 0 };
-  const credentials = { accessToken: options.accessToken ?? `APP_USR-${randomBytes(20).toString('hex')}`, userId: options.userId ?? 123456789 };
+  const stats = { creates: 0, updates: 0, refreshes: 0 };
+  const userId = options.userId ?? 123456789;
+  const issueAccessToken = () => `APP_USR-${randomBytes(12).toString('hex')}-${userId}`;
+  const credentials = {
+    accessToken: options.accessToken ?? issueAccessToken(),
+    refreshToken: `TG-${randomBytes(12).toString('hex')}-${userId}`,
+    clientId: options.clientId ?? '5503910054141466',
+    clientSecret: options.clientSecret ?? randomBytes(16).toString('hex'),
+    userId,
+  };
+  const validTokens = new Set([credentials.accessToken]);
+  // Authorization codes waiting to be exchanged, with the redirect_uri they were issued for.
+  const codes = new Map<string, string>();
   const throttleWrites = tokenBucket(options.writesPerSecond ?? 0, Math.max(1, options.writesPerSecond ?? 1));
   let nextId = 1_000_000_000;
   const scrolls = new Map<string, number>();
@@ -99,8 +114,9 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
   const sim = await startSimServer({
     port: options.port,
     before(req) {
+      if (req.path === '/oauth/token' || req.path === '/authorization') return null;
       const token = bearerToken(req);
-      if (!token || token !== credentials.accessToken) return mlError(401, 'not_found', 'invalid_token');
+      if (!token || !validTokens.has(token)) return mlError(401, 'not_found', 'invalid_token');
       const fault = faults.next();
       if (fault === 'throttle') return mlError(429, 'too_many_requests', 'Too Many Requests');
       if (fault === 'fail') return mlError(503, 'service_not_available', 'Service not available');
@@ -111,6 +127,47 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
     },
     notFound: (req) => mlError(404, 'not_found', `Resource ${req.path} not found`),
     routes: [
+      {
+        // The seller's consent page; the simulator approves at once and sends them back.
+        method: 'GET',
+        path: '/authorization',
+        handler(req) {
+          const redirect = req.query.get('redirect_uri');
+          if (req.query.get('client_id') !== credentials.clientId || !redirect) return { status: 400, body: { message: 'invalid client_id or redirect_uri', error: 'invalid_request', status: 400 } };
+          const code = `TG-${randomBytes(10).toString('hex')}`;
+          codes.set(code, redirect);
+          const back = new URL(redirect);
+          back.searchParams.set('code', code);
+          if (req.query.get('state')) back.searchParams.set('state', req.query.get('state')!);
+          return { status: 302, headers: { location: back.toString() } };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/oauth/token',
+        handler(req) {
+          const form = (req.body ?? {}) as Record<string, string>;
+          const oauthError = (error: string, message: string) => ({ status: 400, body: { error, message, status: 400, cause: [] } });
+          if (form.client_id !== credentials.clientId || form.client_secret !== credentials.clientSecret) return oauthError('invalid_client', 'invalid client_id or client_secret');
+          if (form.grant_type === 'authorization_code') {
+            const redirect = codes.get(form.code);
+            if (!redirect) return oauthError('invalid_grant', 'the authorization code is invalid or was already used');
+            if (redirect !== form.redirect_uri) return oauthError('invalid_grant', 'redirect_uri does not match the one of the authorization');
+            codes.delete(form.code);
+          } else if (form.grant_type === 'refresh_token') {
+            // Each refresh token works once: a second use is refused.
+            if (form.refresh_token !== credentials.refreshToken) return oauthError('invalid_grant', 'the refresh token is invalid or was already used');
+            stats.refreshes++;
+          } else return oauthError('unsupported_grant_type', `grant_type ${form.grant_type} is not supported`);
+          credentials.accessToken = issueAccessToken();
+          credentials.refreshToken = `TG-${randomBytes(12).toString('hex')}-${userId}`;
+          validTokens.add(credentials.accessToken);
+          return {
+            status: 200,
+            body: { access_token: credentials.accessToken, token_type: 'Bearer', expires_in: 21600, scope: 'offline_access read write', user_id: userId, refresh_token: credentials.refreshToken },
+          };
+        },
+      },
       { method: 'GET', path: '/users/me', handler: () => ({ status: 200, body: { id: credentials.userId, nickname: 'VENDEDOR_TESTE', site_id: 'MLB' } }) },
       {
         method: 'POST',
@@ -219,6 +276,7 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
     faults,
     credentials,
     stats,
+    expireAccessTokens: () => validTokens.clear(),
     itemsBySku: (sku) => [...(bySku.get(sku) ?? [])].map((id) => items.get(id)!),
   };
 }

@@ -22,9 +22,17 @@ CREATE TABLE "connections" (
 	"base_url" text,
 	"credentials" text NOT NULL,
 	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"direction" text DEFAULT 'bidirectional' NOT NULL,
+	"entities" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"frequency" text DEFAULT 'manual' NOT NULL,
+	"cron" text,
+	"branch" text,
+	"webhook_token" text NOT NULL,
 	"status" text DEFAULT 'active' NOT NULL,
 	"status_reason" text,
 	"status_changed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"activated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"backfill_from" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -61,6 +69,14 @@ CREATE TABLE "flows" (
 CREATE TABLE "instance_settings" (
 	"key" text PRIMARY KEY NOT NULL,
 	"value" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "oauth_states" (
+	"state" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"redirect_uri" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "pages" (
@@ -139,6 +155,8 @@ ALTER TABLE "flow_state" ADD CONSTRAINT "flow_state_flow_id_flows_id_fk" FOREIGN
 ALTER TABLE "flow_versions" ADD CONSTRAINT "flow_versions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flow_versions" ADD CONSTRAINT "flow_versions_flow_id_flows_id_fk" FOREIGN KEY ("flow_id") REFERENCES "public"."flows"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "flows" ADD CONSTRAINT "flows_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "oauth_states" ADD CONSTRAINT "oauth_states_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "oauth_states" ADD CONSTRAINT "oauth_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pages" ADD CONSTRAINT "pages_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "pages" ADD CONSTRAINT "pages_run_id_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_records" ADD CONSTRAINT "run_records_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

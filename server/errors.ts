@@ -1,0 +1,20 @@
+/** Errors the API turns into HTTP answers (see the error handler in app.ts). */
+
+export class NotFoundError extends Error {}
+
+/** A request the current state refuses (409): e.g. deleting a connection flows still use. */
+export class ConflictError extends Error {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Input with problems (400), one per field. */
+export class BadInput extends Error {
+  constructor(readonly problems: Array<{ field: string; message: string }>) {
+    super(problems.map((p) => p.message).join('; '));
+  }
+}
