@@ -44,8 +44,9 @@ export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, 
   });
   const canRefresh = Boolean(connector.oauth2 && conn.refreshTokens);
 
-  const refresh = async () => {
-    const stale = ctx.credentials.accessToken;
+  /** `stale` is the token the refused request carried: if it is no longer current, another request already refreshed. */
+  const refresh = async (stale: string) => {
+    if (ctx.credentials.accessToken !== stale) return;
     let pending = refreshing.get(conn.id);
     if (!pending) {
       pending = conn.refreshTokens!(stale).finally(() => refreshing.delete(conn.id));
@@ -61,15 +62,17 @@ export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, 
 
   const http: HttpClient = {
     async send(req, sig) {
+      let used = ctx.credentials.accessToken;
       try {
-        if (canRefresh && expiresSoon(ctx.credentials)) await refresh();
+        if (canRefresh && expiresSoon(ctx.credentials)) await refresh(used);
+        used = ctx.credentials.accessToken;
         return await base.send(req, sig);
       } catch (err) {
         if (!(err instanceof AuthError) || req.raw) throw err;
         if (!canRefresh || err.status === undefined || err.status === 400) return authFailed(err);
         // The token may have been revoked or expired early: one refresh, one more try.
         try {
-          await refresh();
+          await refresh(used);
         } catch (refreshError) {
           if (refreshError instanceof AuthError) return authFailed(new AuthError(`${err.message}. Renewing the token failed: ${refreshError.message}`, { status: err.status }));
           throw refreshError;

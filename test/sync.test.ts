@@ -65,3 +65,28 @@ describe('syncing products from Bling to Mercado Livre', () => {
     expect(failed.body.records[0].payload).toMatchObject({ price: 0 });
   });
 });
+
+describe('two runs writing the same records at once', () => {
+  it('creates each listing once, whichever run gets there first', async () => {
+    const h = await startHarness();
+    const bling = await startBlingSimulator({ requestsPerSecond: 0 });
+    const ml = await startMercadoLivreSimulator();
+    try {
+      bling.seedProducts(1000);
+      const first = await setUpBlingToMl(h, bling, ml);
+      // A second flow over the same Bling products into the same Mercado Livre connection.
+      const second = await h.api('POST', '/api/flows', { name: 'Same target', document: first.document });
+      await h.api('POST', `/api/flows/${second.body.id}/publish`);
+      const [a, b] = await Promise.all([h.api('POST', `/api/flows/${first.flowId}/runs`), h.api('POST', `/api/flows/${second.body.id}/runs`)]);
+      const [runA, runB] = await Promise.all([h.waitForRun(a.body.runId), h.waitForRun(b.body.runId)]);
+      expect(ml.stats.creates).toBe(1000);
+      expectMirrored(bling, ml);
+      expect(runA.counters.created + runB.counters.created).toBe(1000);
+      expect(runA.counters.failed + runB.counters.failed).toBe(0);
+    } finally {
+      await h.close();
+      await bling.close();
+      await ml.close();
+    }
+  });
+});

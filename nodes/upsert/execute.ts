@@ -13,7 +13,7 @@ import { ConnectorError, hintFor } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection, writerFor } from '../../connectors/runtime';
 import type { EntityName, SyncRecord } from '../../connectors/types';
-import { type Binding, type BindingWrite, bindingsByExternalId, loadBindings, markPending, saveActiveBindings } from '../../server/bindings/store';
+import { type Binding, type BindingWrite, bindingsByExternalId, claimForCreate, loadBindings, saveActiveBindings } from '../../server/bindings/store';
 import type { Db } from '../../server/db/client';
 import { insertOutcomes, priorOutcomes } from '../../server/runs/log';
 import { canonicalJson } from '../canonical-json';
@@ -27,6 +27,8 @@ interface Decision {
   record: SyncRecord;
   hash: string;
   binding?: Binding;
+  /** Set when this run holds the record for creation: fresh, or taking over a pending create. */
+  claim?: 'fresh' | 'takeover';
 }
 
 export const upsertExecutor: EffectExecutor = {
@@ -45,15 +47,18 @@ export const upsertExecutor: EffectExecutor = {
     const existing = await loadBindings(ctx.db, scope, todo.map((r) => r.key));
     const decisions: Decision[] = todo.map((record) => ({ record, hash: contentHash(record), binding: existing.get(record.key) }));
 
-    // Commit the intent to create before any create is sent.
-    await markPending(
-      ctx.db,
-      scope,
-      decisions.filter((d) => !d.binding).map((d) => ({ internalId: d.record.key, sku: d.record.sku })),
-    );
+    // Claim what may need creating, committed before any create is sent.
+    const toClaim = decisions.filter((d) => !d.binding || d.binding.status === 'pending');
+    const claims = await claimForCreate(ctx.db, scope, ctx.runId, toClaim.map((d) => ({ internalId: d.record.key, sku: d.record.sku })));
+    const lost = toClaim.filter((d) => !claims.has(d.record.key));
+    const reloaded = await loadBindings(ctx.db, scope, lost.map((d) => d.record.key));
+    for (const d of toClaim) {
+      d.claim = claims.get(d.record.key);
+      if (!d.claim) d.binding = reloaded.get(d.record.key);
+    }
 
     const results = new Map<string, { outcome: OutcomeRow; bind?: BindingWrite }>();
-    const processOne = async ({ record, hash, binding }: Decision) => {
+    const processOne = async ({ record, hash, binding, claim }: Decision) => {
       const write = { data: record.data, sku: record.sku };
       const ok = (outcome: 'created' | 'updated' | 'skipped', externalId: string, bind: boolean) =>
         results.set(record.key, {
@@ -61,34 +66,40 @@ export const upsertExecutor: EffectExecutor = {
           bind: bind ? { internalId: record.key, externalId, sku: record.sku, hashOut: hash } : undefined,
         });
 
-      if (binding?.status === 'conflict' || binding?.status === 'orphan') {
+      if (!claim && binding?.status === 'active' && binding.externalId) {
+        if (binding.hashOut === hash) return ok('skipped', binding.externalId, false);
+        await withInlineRetry(() => writer.update(cctx, binding.externalId!, write), { signal: ctx.signal });
+        return ok('updated', binding.externalId, true);
+      }
+      if (!claim && binding?.status === 'pending') {
+        results.set(record.key, {
+          outcome: { recordKey: record.key, outcome: 'skipped', message: `Another run (${binding.claimedBy}) is writing this record right now; see its log` },
+        });
+        return;
+      }
+      if (!claim) {
+        const status = binding?.status ?? 'missing';
         results.set(record.key, {
           outcome: {
             recordKey: record.key,
             outcome: 'conflict',
-            externalId: binding.externalId,
-            message: `The mapping of this record is marked ${binding.status}; resolve it before it syncs again`,
+            externalId: binding?.externalId,
+            message: `The mapping of this record is marked ${status}; resolve it before it syncs again`,
             hint: hintFor('MappingNotFound'),
           },
         });
         return;
       }
-      if (binding?.status === 'active' && binding.externalId) {
-        if (binding.hashOut === hash) return ok('skipped', binding.externalId, false);
-        await withInlineRetry(() => writer.update(cctx, binding.externalId!, write), { signal: ctx.signal });
-        return ok('updated', binding.externalId, true);
-      }
-      // No confirmed twin: either never created, or a create whose answer was lost (pending).
-      const wasPending = binding?.status === 'pending';
-      if ((wasPending || matchBy === 'sku') && record.sku && writer.findBySku) {
+      // Claimed: never created, or a create whose answer was lost (takeover).
+      if ((claim === 'takeover' || matchBy === 'sku') && record.sku && writer.findBySku) {
         const found = await withInlineRetry(() => writer.findBySku!(cctx, record.sku!), { signal: ctx.signal });
         if (found) {
-          // A pending create that did land was sent with this very content.
-          if (wasPending) return ok('created', found, true);
+          // A lost create that did land was sent with this very content.
+          if (claim === 'takeover') return ok('created', found, true);
           await withInlineRetry(() => writer.update(cctx, found, write), { signal: ctx.signal });
           return ok('updated', found, true);
         }
-      } else if (wasPending) {
+      } else if (claim === 'takeover') {
         results.set(record.key, {
           outcome: {
             recordKey: record.key,

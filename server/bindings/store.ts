@@ -39,19 +39,27 @@ export async function bindingsByExternalId(db: Db, scope: BindingScope, external
 }
 
 /**
- * Marks records as about to be created. Written (and committed) before the create is sent, so
- * that after a crash the next attempt knows a create may have happened and checks first.
+ * Claims records for creation by this run, committed before any create is sent. A record is
+ * claimed when it has no binding yet (`fresh`), or a pending one left by this run's earlier
+ * attempt or by a run that is no longer running (`takeover`: it may have been created, check
+ * first). Records another running run holds, or that became active meanwhile, are not returned.
  */
-export async function markPending(db: Db, scope: BindingScope, rows: Array<{ internalId: string; sku?: string | null }>): Promise<void> {
-  if (!rows.length) return;
-  await db.execute(sql`
-    insert into bindings (tenant_id, connection_id, entity, internal_id, sku, status)
-    select ${scope.tenantId}, ${scope.connectionId}, ${scope.entity}, r.internal_id, r.sku, 'pending'
+export async function claimForCreate(db: Db, scope: BindingScope, runId: string, rows: Array<{ internalId: string; sku?: string | null }>): Promise<Map<string, 'fresh' | 'takeover'>> {
+  if (!rows.length) return new Map();
+  const result = await db.execute<{ internal_id: string; fresh: boolean }>(sql`
+    insert into bindings (tenant_id, connection_id, entity, internal_id, sku, status, claimed_by)
+    select ${scope.tenantId}, ${scope.connectionId}, ${scope.entity}, r.internal_id, r.sku, 'pending', ${runId}
     from ${recordset(
       rows.map((r) => ({ internal_id: r.internalId, sku: r.sku ?? null })),
       { internal_id: 'text', sku: 'text' },
     )}
-    on conflict (connection_id, entity, internal_id) do nothing`);
+    on conflict (connection_id, entity, internal_id) do update set claimed_by = excluded.claimed_by, updated_at = now()
+      where bindings.status = 'pending'
+        and (bindings.claimed_by is null or bindings.claimed_by = excluded.claimed_by
+             or not exists (select 1 from runs where runs.id = bindings.claimed_by and runs.status = 'running'))
+    returning internal_id, (xmax = 0) as fresh`);
+  const rowsOut = (Array.isArray(result) ? result : (result as { rows: Array<{ internal_id: string; fresh: boolean }> }).rows) as Array<{ internal_id: string; fresh: boolean }>;
+  return new Map(rowsOut.map((r) => [r.internal_id, r.fresh ? 'fresh' : 'takeover']));
 }
 
 /** Confirms writes: one statement for the whole batch. */
@@ -66,5 +74,5 @@ export async function saveActiveBindings(db: Db, scope: BindingScope, rows: Bind
     )}
     on conflict (connection_id, entity, internal_id) do update set
       external_id = excluded.external_id, sku = excluded.sku, hash_out = excluded.hash_out,
-      status = excluded.status, last_synced_at = excluded.last_synced_at, updated_at = now()`);
+      status = excluded.status, claimed_by = null, last_synced_at = excluded.last_synced_at, updated_at = now()`);
 }

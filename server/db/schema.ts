@@ -208,8 +208,8 @@ export const pages = pgTable(
 
 /**
  * Internal id (the source's) <-> external id (the target connection's), per entity.
- * `pending` marks a create that was sent but not confirmed: the next attempt looks the record
- * up by SKU before creating it again.
+ * `pending` marks a create that was sent but not confirmed, claimed by one run: a later attempt
+ * (or a run taking over from one that died) looks the record up by SKU before creating it again.
  */
 export const bindings = pgTable(
   'bindings',
@@ -224,6 +224,8 @@ export const bindings = pgTable(
     externalId: text('external_id'),
     sku: text('sku'),
     status: text('status').$type<'pending' | 'active' | 'orphan' | 'conflict'>().notNull(),
+    /** The run writing this record now (pending bindings): two runs never create the same record. */
+    claimedBy: text('claimed_by'),
     /** Hash of the content last pushed to the external side: equal content is skipped. */
     hashOut: text('hash_out'),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),

@@ -7,6 +7,7 @@ CREATE TABLE "bindings" (
 	"external_id" text,
 	"sku" text,
 	"status" text NOT NULL,
+	"claimed_by" text,
 	"hash_out" text,
 	"last_synced_at" timestamp with time zone,
 	"notes" text,
