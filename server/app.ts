@@ -17,6 +17,7 @@ import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
 import { registerRunRoutes } from './routes/runs';
 import { registerCatalogRoutes } from './routes/catalog';
+import { registerTemplateRoutes } from './routes/templates';
 import { NotPublished } from './runs/service';
 import type { SecretBox } from './secrets/crypto';
 
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConnectionRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerRunRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
 
   await app.register(fastifyStatic, { root: existsSync(uiDist) ? uiDist : uiPlaceholder, wildcard: false });
   return app;

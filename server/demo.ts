@@ -43,14 +43,17 @@ export async function startDemo(deps: DemoDeps): Promise<{ close(): Promise<void
     provider: 'bling',
     baseUrl: `${bling.url}/Api/v3`,
     credentials: { clientId: bling.credentials.clientId, clientSecret: bling.credentials.clientSecret, accessToken: bling.credentials.accessToken, refreshToken: bling.credentials.refreshToken },
+    direction: 'export',
+    entities: ['products'],
+    settings: { authorizeUrl: `${bling.url}/Api/v3/oauth/authorize` },
   });
   await createConnection(db, box, tenantId, {
     id: 'demo-mercadolivre',
     name: 'Mercado Livre (simulador)',
     provider: 'mercadolivre',
     baseUrl: ml.url,
-    credentials: { accessToken: ml.credentials.accessToken },
-    settings: { rateLimit: { requestsPerSecond: 40, burst: 10 } },
+    credentials: { clientId: ml.credentials.clientId, clientSecret: ml.credentials.clientSecret, accessToken: ml.credentials.accessToken, refreshToken: ml.credentials.refreshToken },
+    settings: { rateLimit: { requestsPerSecond: 40, burst: 10 }, authorizeUrl: `${ml.url}/authorization` },
   });
 
   const example = JSON.parse(readFileSync(examplePath, 'utf8')) as { id: string; name: string; description: string; document: unknown };

@@ -1,0 +1,79 @@
+/**
+ * Templates: the standard flows for a pair of providers, built from two connections. They are
+ * ordinary flows afterwards: open them on the canvas and change anything.
+ */
+import type { FlowDocument } from '../../nodes/flow-model/document';
+import type { ConnectionRow } from '../connections/store';
+
+export interface TemplateFlow {
+  name: string;
+  description: string;
+  document: FlowDocument;
+}
+
+export interface FlowTemplate {
+  id: string;
+  name: { 'pt-BR': string; en: string };
+  description: { 'pt-BR': string; en: string };
+  /** The roles the template needs, each a provider and the entities it must sync. */
+  roles: Record<string, { provider: string; entities: string[]; label: string }>;
+  build(connections: Record<string, ConnectionRow>): TemplateFlow[];
+}
+
+const trigger = { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} };
+const chain = (...ids: string[]) => ids.slice(1).map((to, i) => ({ from: ids[i], fromPort: 'out', to }));
+const row = (ids: string[]) => Object.fromEntries(ids.map((id, i) => [id, { x: i * 220, y: 0 }]));
+
+/** Bling (ERP) -> Mercado Livre (channel): the ERP owns products, prices and stock. */
+const blingToMercadoLivre: FlowTemplate = {
+  id: 'bling-mercadolivre',
+  name: { 'pt-BR': 'Bling → Mercado Livre', en: 'Bling → Mercado Livre' },
+  description: {
+    'pt-BR': 'Publica os produtos ativos do Bling como anúncios no Mercado Livre e mantém preço e estoque em dia.',
+    en: 'Lists the active Bling products on Mercado Livre and keeps price and stock up to date.',
+  },
+  roles: {
+    erp: { provider: 'bling', entities: ['products'], label: 'Bling (ERP)' },
+    channel: { provider: 'mercadolivre', entities: ['products'], label: 'Mercado Livre' },
+  },
+  build({ erp, channel }) {
+    const ids = ['start', 'read-products', 'only-active', 'to-listing', 'write-listings'];
+    return [
+      {
+        name: `Produtos: ${erp.name} → ${channel.name}`,
+        description: 'Exporta produtos, preços e estoque (gerado pelo modelo Bling → Mercado Livre).',
+        document: {
+          schemaVersion: 1,
+          nodes: [
+            trigger,
+            { id: 'read-products', type: 'fetch', typeVersion: 1, params: { connectionId: erp.id, entity: 'products', batchSize: 500 } },
+            { id: 'only-active', type: 'transform', typeVersion: 1, params: { mode: 'filter', expression: "situacao = 'A'" } },
+            {
+              id: 'to-listing',
+              type: 'map',
+              typeVersion: 1,
+              params: {
+                fields: {
+                  title: '$substring(nome, 0, 60)',
+                  price: 'preco',
+                  available_quantity: '$floor(estoque.saldoVirtualTotal)',
+                  currency_id: "'BRL'",
+                  category_id: "'MLB1000'",
+                  buying_mode: "'buy_it_now'",
+                  listing_type_id: "'gold_special'",
+                  condition: "'new'",
+                },
+              },
+            },
+            // Listings may already exist on the channel: match them by SKU before creating.
+            { id: 'write-listings', type: 'upsert', typeVersion: 1, params: { connectionId: channel.id, entity: 'products', matchBy: 'sku' } },
+          ],
+          edges: chain(...ids),
+          layout: row(ids),
+        },
+      },
+    ];
+  },
+};
+
+export const templates: FlowTemplate[] = [blingToMercadoLivre];
