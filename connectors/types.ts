@@ -62,6 +62,39 @@ export interface EntityWriter {
 export interface EntitySupport {
   read?: EntityReader;
   write?: EntityWriter;
+  /** One record by the provider's id (an order's detail, the resource a webhook points to); null when gone. */
+  get?(ctx: ConnectionContext, id: string): Promise<SyncRecord | null>;
+}
+
+/** A webhook request as it arrived: header names lower-cased, the body exactly as sent (signatures cover the raw bytes). */
+export interface IncomingWebhook {
+  headers: Record<string, string>;
+  rawBody: string;
+  query: Record<string, string>;
+}
+
+export interface WebhookEvent {
+  /** The provider's id of this event or delivery (X-Shopify-Webhook-Id, Bling eventId, ML `_id`…): the dedupe key. */
+  eventId: string;
+  /** The provider's topic or event name, as sent (e.g. `orders/create`, `order.created`, `orders_v2`). */
+  topic: string;
+  entity: EntityName;
+  action: 'created' | 'updated' | 'deleted' | 'other';
+  /** The provider's id of the record the event is about. */
+  resourceId: string;
+  /** The record itself, when the payload carries it; otherwise Ponte fetches it with `get`. */
+  record?: SyncRecord;
+}
+
+export interface WebhookSupport {
+  /**
+   * Checks a delivery: `valid`, `invalid` (bad or missing signature: answered 401, logged, nothing
+   * runs) or `ping` (a handshake to acknowledge without an event, e.g. WooCommerce's creation ping).
+   * `credentials` are the connection's, holding the signing secret the provider uses.
+   */
+  verify(req: IncomingWebhook, credentials: Record<string, string>, settings: Record<string, unknown>): 'valid' | 'invalid' | 'ping';
+  /** The events in a verified delivery (usually one). */
+  parse(req: IncomingWebhook): WebhookEvent[];
 }
 
 /** JSON Schema for a connector's credentials; fields marked `secret` are write-only. */

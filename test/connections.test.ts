@@ -76,7 +76,7 @@ describe('connections', () => {
     const before = (await h.api('GET', '/api/connections')).body.connections.length;
     const res = await h.api('POST', '/api/connections', { name: 'X', provider: 'tray', credentials: {} });
     expect(res.status).toBe(400);
-    expect(res.body.problems).toEqual([expect.objectContaining({ field: 'provider', message: expect.stringContaining('known providers: bling, mercadolivre') })]);
+    expect(res.body.problems).toEqual([expect.objectContaining({ field: 'provider', message: expect.stringMatching(/known providers: .*bling.*mercadolivre/) })]);
 
     const many = await h.api('POST', '/api/connections', {
       name: 'Bling',

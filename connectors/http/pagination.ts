@@ -52,3 +52,9 @@ export function linkHeaderNext(link: string | undefined): string | null {
   }
   return null;
 }
+
+/** Django-Tastypie `meta` (Loja Integrada): the next offset, or null when `meta.next` is empty. */
+export function nextTastypieOffset(meta: { next?: string | null; offset?: number; limit?: number; total_count?: number } | undefined, itemsOnPage: number): number | null {
+  if (!meta || !meta.next || itemsOnPage === 0) return null;
+  return (meta.offset ?? 0) + (meta.limit ?? itemsOnPage);
+}

@@ -75,3 +75,40 @@ export function expectMirrored(bling: BlingSimulator, ml: MercadoLivreSimulator)
     expect(listings[0].available_quantity).toBe(Math.floor(p.estoque.saldoVirtualTotal));
   }
 }
+
+export interface FlowEnd {
+  /** Body for POST /api/connections (its id is generated). */
+  connection: Record<string, unknown>;
+  entity: string;
+}
+
+/**
+ * Any source to any target through the API: two connections and a published flow
+ * trigger -> fetch -> map -> upsert. For connector tests ("5,000 products from Bling to X").
+ */
+export async function setUpFlow(h: Harness, options: { source: FlowEnd & { batchSize?: number; incremental?: boolean }; target: FlowEnd & { matchBy?: 'binding' | 'sku' }; fields: Record<string, string>; filter?: string }) {
+  const make = async (body: Record<string, unknown>) => {
+    const res = await h.api('POST', '/api/connections', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const sourceId = await make(options.source.connection);
+  const targetId = await make(options.target.connection);
+  const nodes: Array<Record<string, unknown>> = [
+    { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} },
+    { id: 'read', type: 'fetch', typeVersion: 1, params: { connectionId: sourceId, entity: options.source.entity, batchSize: options.source.batchSize ?? 500, incremental: options.source.incremental ?? false } },
+  ];
+  const order = ['start', 'read'];
+  if (options.filter) {
+    nodes.push({ id: 'filter', type: 'transform', typeVersion: 1, params: { mode: 'filter', expression: options.filter } });
+    order.push('filter');
+  }
+  nodes.push({ id: 'map', type: 'map', typeVersion: 1, params: { fields: options.fields } });
+  nodes.push({ id: 'write', type: 'upsert', typeVersion: 1, params: { connectionId: targetId, entity: options.target.entity, matchBy: options.target.matchBy ?? 'binding' } });
+  order.push('map', 'write');
+  const edges = order.slice(1).map((to, i) => ({ from: order[i], fromPort: 'out', to }));
+  const flow = await h.api('POST', '/api/flows', { name: `flow ${Math.random().toString(36).slice(2, 8)}`, document: { schemaVersion: 1, nodes, edges } });
+  expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+  expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
+  return { flowId: flow.body.id as string, sourceId, targetId };
+}
