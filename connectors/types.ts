@@ -132,6 +132,10 @@ export interface ConnectorDefinition {
   http?: Pick<HttpClientOptions, 'classify' | 'describeError' | 'defaultRetryAfterMs'>;
   entities: Partial<Record<EntityName, EntitySupport>>;
   oauth2?: OAuth2Definition;
+  /** Webhook verification and parsing, for providers that notify changes. */
+  webhooks?: WebhookSupport;
+  /** Where the seller finds the credentials, in the provider's own menu words (pt-BR; shown in the UI). */
+  credentialHelp?: string;
   /** "Testar conexao": the cheapest authenticated call, returned raw (send it with `raw: true`). */
   test(ctx: ConnectionContext): Promise<HttpResponse>;
 }
