@@ -101,7 +101,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       if (req.raw) return res as HttpResponse<T>;
       const custom = options.classify?.(res);
-      if (custom) throw custom;
+      if (custom) {
+        // A throttle recognised in the body (errors inside HTTP 200) holds the pacer back too.
+        if (custom instanceof RateLimited) options.pacer?.pause(custom.retryAfterMs);
+        throw custom;
+      }
       if (custom === null) return res as HttpResponse<T>;
       const error = classifyByStatus(req, res, options);
       if (error) {
