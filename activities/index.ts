@@ -115,7 +115,14 @@ export function createActivities(deps: ActivityDeps) {
       const conn = await openStored(input.tenantId, node.params.connectionId as string);
       const { connector, ctx } = openConnection(conn, pacers, cancellation());
       const reader = readerFor(connector, node.params.entity as EntityName);
-      const batch = await reader.read(ctx, { cursor: input.cursor, since: input.since, batchSize: (node.params.batchSize as number) ?? 500 });
+      // A paced read (Tiny at 30 requests/min) can outlast the heartbeat timeout: keep beating.
+      const beat = setInterval(heartbeat, 5_000);
+      let batch;
+      try {
+        batch = await reader.read(ctx, { cursor: input.cursor, since: input.since, batchSize: (node.params.batchSize as number) ?? 500 });
+      } finally {
+        clearInterval(beat);
+      }
       heartbeat();
       await db
         .insert(pages)

@@ -35,6 +35,11 @@ export function diagnose(status: number | null): TestOutcome['diagnosis'] {
   return { code, message: DIAGNOSES[code] };
 }
 
+function diagnoseKind(kind: ConnectorError['kind']): TestOutcome['diagnosis'] {
+  const code: DiagnosisCode = kind === 'AuthError' ? 'auth' : kind === 'RateLimited' ? 'rate_limited' : kind === 'Transient' ? 'provider_error' : kind === 'NotFound' ? 'not_found' : 'rejected';
+  return { code, message: DIAGNOSES[code] };
+}
+
 const HIDDEN_HEADERS = new Set(['set-cookie', 'authorization', 'cookie', 'www-authenticate', 'proxy-authenticate']);
 
 /** Blanks every credential value wherever the provider echoed it. */
@@ -54,7 +59,9 @@ export async function testConnection(conn: OpenableConnection): Promise<TestOutc
   } catch (err) {
     error = err instanceof ConnectorError ? err.message : String(err);
   }
-  const diagnosis = diagnose(res?.status ?? null);
+  // Some providers answer errors inside HTTP 200 (Tiny): diagnose by what the connector reads in the body.
+  const inBody = res ? connector.http?.classify?.(res) : undefined;
+  const diagnosis = inBody ? diagnoseKind(inBody.kind) : diagnose(res?.status ?? null);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res?.headers ?? {})) headers[k] = HIDDEN_HEADERS.has(k) ? '••••' : redactSecrets(v, conn.credentials);
   return {
