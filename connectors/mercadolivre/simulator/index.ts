@@ -1,36 +1,43 @@
 /**
  * Mercado Livre simulator, built from the public docs (developers.mercadolivre.com.br):
- * - Bearer access tokens; `GET /users/me`;
- * - `POST /items` with the required listing fields, `PUT /items/{id}` partial updates,
- *   `GET /items/{id}` and the multi-get `GET /items?ids=` envelope `[{code, body}]`;
- * - `GET /users/{id}/items/search` (ids only, `seller_sku` filter, offset capped at 1000,
- *   `search_type=scan` + `scroll_id` beyond);
- * - the error body `{message, error, status, cause[]}` and 429 `too_many_requests`, with no
+ * - OAuth2 authorize page and `POST /oauth/token` (client id/secret in the form body, the same
+ *   redirect_uri, single-use refresh tokens); Bearer access tokens; `GET /users/me`;
+ * - bad or expired tokens answered 401 in either body shape ML has used: the older
+ *   `{message:"invalid_token", error:"not_found", status:401, cause:[]}` or the gateway's
+ *   `{code:"unauthorized", message:"invalid access token"}`;
+ * - listings (see items.ts): `POST /items`, `PUT /items/{id}` (a `variations` array replaces the
+ *   item's variations: those it does not name are deleted), `GET /items/{id}`, the multi-get
+ *   `GET /items?ids=` (≤ 20, `[{code, body}]`), `GET /users/{id}/items/search` (ids only,
+ *   offset + limit capped at 1,000, `search_type=scan` + `scroll_id` beyond), price automation;
+ * - orders and shipments (see orders.ts), tracking through `seller_notifications`;
+ * - notifications: every change is logged as the thin payload ML would POST
+ *   (`{_id, resource, user_id, topic, application_id, attempts, sent, received}`), unsigned;
+ * - the error body `{message, error, status, cause[]}` and 429 `too_many_requests` with no
  *   Retry-After (ML does not promise one).
  */
-import { randomBytes } from 'node:crypto';
-import { bearerToken, type RunningSimulator, type SimRequest, type SimResponse, startSimServer } from '../../simulator-kit/server';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { bearerToken, type RunningSimulator, type SimResponse, startSimServer } from '../../simulator-kit/server';
 import { FaultPlan, tokenBucket } from '../../simulator-kit/throttle';
+import { type MlItem, ItemStore, mlError } from './items';
+import { type MlOrder, type MlOrderStatus, type MlShipment, OrderStore, type ShippingMode } from './orders';
 
-export interface MlItem {
-  id: string;
-  site_id: 'MLB';
-  seller_id: number;
-  title: string;
-  category_id: string;
-  price: number;
-  currency_id: string;
-  available_quantity: number;
-  sold_quantity: number;
-  buying_mode: string;
-  listing_type_id: string;
-  condition: string;
-  status: 'active' | 'paused' | 'closed';
-  seller_custom_field: string | null;
-  attributes: Array<{ id: string; value_name: string }>;
-  date_created: string;
-  last_updated: string;
+export type { MlAttribute, MlItem, MlVariation } from './items';
+export type { MlOrder, MlOrderStatus, MlShipment, ShippingMode } from './orders';
+
+/** The thin notification Mercado Livre POSTs to the app's callback URL. */
+export interface MlNotification {
+  _id: string;
+  resource: string;
+  user_id: number;
+  topic: string;
+  application_id: number;
+  attempts: number;
+  sent: string;
+  received: string;
+  actions: string[];
 }
+
+export type UnauthorizedShape = 'legacy' | 'gateway';
 
 export interface MercadoLivreSimulatorOptions {
   port?: number;
@@ -40,35 +47,57 @@ export interface MercadoLivreSimulatorOptions {
   writesPerSecond?: number;
   userId?: number;
   accessToken?: string;
+  /** Which 401 body bad tokens get (default `legacy`). */
+  unauthorizedShape?: UnauthorizedShape;
+  /** How long an item-search `scroll_id` stays usable (default 5 minutes). */
+  scrollTtlMs?: number;
 }
 
 export interface MercadoLivreSimulator extends RunningSimulator {
   readonly items: Map<string, MlItem>;
+  readonly orders: Map<number, MlOrder>;
+  readonly shipments: Map<number, MlShipment>;
+  /** Every notification ML would have sent, oldest first. */
+  readonly notifications: MlNotification[];
   readonly faults: FaultPlan;
   readonly credentials: { accessToken: string; refreshToken: string; clientId: string; clientSecret: string; userId: number };
-  /** How many POST /items were accepted (duplicates show up here), and token refreshes. */
-  readonly stats: { creates: number; updates: number; refreshes: number };
+  /**
+   * How many POST /items were accepted (duplicates show up here), PUTs, token refreshes,
+   * variations deleted by a PUT that left them out, 429s sent (injected or over the limit),
+   * item-search pages by mode, and tracking notifications accepted.
+   */
+  readonly stats: {
+    readonly creates: number;
+    readonly updates: number;
+    readonly refreshes: number;
+    readonly variationsDeleted: number;
+    readonly throttled: number;
+    readonly scanPages: number;
+    readonly offsetPages: number;
+    readonly orderSearches: number;
+    readonly trackingPosts: number;
+  };
   /** Every access token issued so far stops working, as after 6 hours. */
   expireAccessTokens(): void;
   itemsBySku(sku: string): MlItem[];
-}
-
-const REQUIRED = ['title', 'category_id', 'price', 'currency_id', 'available_quantity', 'buying_mode', 'listing_type_id', 'condition'] as const;
-const UPDATABLE = new Set(['title', 'price', 'available_quantity', 'status', 'seller_custom_field', 'attributes', 'condition']);
-
-function mlError(status: number, error: string, message: string, cause: unknown[] = []): SimResponse {
-  return { status, body: { message, error, status, cause } };
-}
-
-function skuOf(item: MlItem): string | null {
-  return item.attributes.find((a) => a.id === 'SELLER_SKU')?.value_name ?? item.seller_custom_field;
+  /** Listings already on the account (not counted in `stats.creates`), SKUs `ML-000000`…; `variations` gives each that many. */
+  seedItems(count: number, options?: { startAt?: number; variations?: number; lastUpdated?: string }): MlItem[];
+  /** Sales, one minute apart from 30 days ago; every 10th cancelled unless `status` is given. */
+  seedOrders(count: number, options?: { status?: MlOrderStatus; shippingMode?: ShippingMode; createdFrom?: number }): MlOrder[];
+  /** A change on ML's side: `last_updated` moves and an orders_v2 notification is logged. */
+  updateOrder(id: number, change: Partial<Omit<MlOrder, 'id'>>): MlOrder;
+  /** Turns price automation on or off for a listing (price-only PUTs refused, price ignored in mixed ones). */
+  setPriceAutomation(itemId: string, on?: boolean): void;
+  /** Forgets every item-search scroll, as when they expire. */
+  expireScrolls(): void;
+  useUnauthorizedShape(shape: UnauthorizedShape): void;
+  /** A notification as ML would send it for this app and seller; `over` changes fields (for forged ones). */
+  notificationFor(topic: string, resource: string, over?: Partial<MlNotification>): MlNotification;
 }
 
 export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorOptions = {}): Promise<MercadoLivreSimulator> {
-  const items = new Map<string, MlItem>();
-  const bySku = new Map<string, Set<string>>();
   const faults = new FaultPlan();
-  const stats = { creates: 0, updates: 0, refreshes: 0 };
+  const counters = { refreshes: 0, throttled: 0 };
   const userId = options.userId ?? 123456789;
   const issueAccessToken = () => `APP_USR-${randomBytes(12).toString('hex')}-${userId}`;
   const credentials = {
@@ -82,46 +111,53 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
   // Authorization codes waiting to be exchanged, with the redirect_uri they were issued for.
   const codes = new Map<string, string>();
   const throttleWrites = tokenBucket(options.writesPerSecond ?? 0, Math.max(1, options.writesPerSecond ?? 1));
-  let nextId = 1_000_000_000;
-  const scrolls = new Map<string, number>();
+  let unauthorizedShape: UnauthorizedShape = options.unauthorizedShape ?? 'legacy';
 
-  const indexSku = (item: MlItem) => {
-    const sku = skuOf(item);
-    if (!sku) return;
-    if (!bySku.has(sku)) bySku.set(sku, new Set());
-    bySku.get(sku)!.add(item.id);
+  const notifications: MlNotification[] = [];
+  const notificationFor = (topic: string, resource: string, over: Partial<MlNotification> = {}): MlNotification => {
+    const now = new Date();
+    return {
+      _id: randomUUID(),
+      resource,
+      user_id: credentials.userId,
+      topic,
+      application_id: Number(credentials.clientId),
+      attempts: 1,
+      sent: now.toISOString(),
+      received: new Date(now.getTime() - 20).toISOString(),
+      actions: [],
+      ...over,
+    };
   };
+  const notify = (topic: string, resource: string) => void notifications.push(notificationFor(topic, resource));
 
-  const validate = (body: Record<string, unknown>, creating: boolean): unknown[] => {
-    const cause: unknown[] = [];
-    const add = (field: string, code: string, message: string) =>
-      cause.push({ department: 'items', cause_id: cause.length + 1, type: 'error', code: `item.${field}.${code}`, references: [`item.${field}`], message });
-    if (creating) for (const f of REQUIRED) if (body[f] === undefined || body[f] === null || body[f] === '') add(f, 'required', `The field ${f} is required.`);
-    if (body.price !== undefined && !(typeof body.price === 'number' && body.price > 0)) add('price', 'invalid', 'The price must be a positive number.');
-    if (body.available_quantity !== undefined && !(Number.isInteger(body.available_quantity) && (body.available_quantity as number) >= 0))
-      add('available_quantity', 'invalid', 'available_quantity must be a non-negative integer.');
-    if (body.title !== undefined && (typeof body.title !== 'string' || body.title.length > 60)) add('title', 'length.invalid', 'The title must have at most 60 characters.');
-    if (body.currency_id !== undefined && body.currency_id !== 'BRL') add('currency_id', 'invalid', 'Currency not valid for site MLB.');
-    return cause;
-  };
+  const itemStore = new ItemStore({ sellerId: () => credentials.userId, notify, scrollTtlMs: options.scrollTtlMs ?? 300_000 });
+  const orderStore = new OrderStore({
+    sellerId: () => credentials.userId,
+    notify,
+    items: () => [...itemStore.items.values()].slice(0, 50).map((i) => ({ id: i.id, title: i.title, price: i.price, sku: i.attributes.find((a) => a.id === 'SELLER_SKU')?.value_name ?? null })),
+  });
 
-  const ownItem = (req: SimRequest): MlItem | SimResponse => {
-    const item = items.get(req.params.id);
-    if (!item) return mlError(404, 'not_found', `Item with id ${req.params.id} not found`);
-    return item;
+  const throttled = (): SimResponse => {
+    counters.throttled++;
+    return mlError(429, 'too_many_requests', 'Too Many Requests');
   };
+  const unwrap = <T extends object>(found: T | SimResponse): SimResponse => ('status' in found && 'body' in found && !('id' in found) ? (found as SimResponse) : { status: 200, body: found });
 
   const sim = await startSimServer({
     port: options.port,
     before(req) {
       if (req.path === '/oauth/token' || req.path === '/authorization') return null;
       const token = bearerToken(req);
-      if (!token || !validTokens.has(token)) return mlError(401, 'not_found', 'invalid_token');
+      if (!token || !validTokens.has(token))
+        return unauthorizedShape === 'gateway'
+          ? { status: 401, body: { code: 'unauthorized', message: 'invalid access token' } }
+          : mlError(401, 'not_found', 'invalid_token');
       const fault = faults.next();
-      if (fault === 'throttle') return mlError(429, 'too_many_requests', 'Too Many Requests');
+      if (fault === 'throttle') return throttled();
       if (fault === 'fail') return mlError(503, 'service_not_available', 'Service not available');
       if (req.method === 'POST' || req.method === 'PUT') {
-        if (!throttleWrites(`${token}:${req.method}`).allowed) return mlError(429, 'too_many_requests', 'Too Many Requests');
+        if (!throttleWrites(`${token}:${req.method}`).allowed) return throttled();
       }
       return null;
     },
@@ -157,7 +193,7 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
           } else if (form.grant_type === 'refresh_token') {
             // Each refresh token works once: a second use is refused.
             if (form.refresh_token !== credentials.refreshToken) return oauthError('invalid_grant', 'the refresh token is invalid or was already used');
-            stats.refreshes++;
+            counters.refreshes++;
           } else return oauthError('unsupported_grant_type', `grant_type ${form.grant_type} is not supported`);
           credentials.accessToken = issueAccessToken();
           credentials.refreshToken = `TG-${randomBytes(12).toString('hex')}-${userId}`;
@@ -169,114 +205,81 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
         },
       },
       { method: 'GET', path: '/users/me', handler: () => ({ status: 200, body: { id: credentials.userId, nickname: 'VENDEDOR_TESTE', site_id: 'MLB' } }) },
-      {
-        method: 'POST',
-        path: '/items',
-        handler(req) {
-          const body = (req.body ?? {}) as Record<string, unknown>;
-          const cause = validate(body, true);
-          if (cause.length) return mlError(400, 'validation_error', 'Validation error', cause);
-          const now = new Date().toISOString();
-          const item: MlItem = {
-            id: `MLB${nextId++}`,
-            site_id: 'MLB',
-            seller_id: credentials.userId,
-            title: body.title as string,
-            category_id: body.category_id as string,
-            price: body.price as number,
-            currency_id: body.currency_id as string,
-            available_quantity: body.available_quantity as number,
-            sold_quantity: 0,
-            buying_mode: body.buying_mode as string,
-            listing_type_id: body.listing_type_id as string,
-            condition: body.condition as string,
-            status: 'active',
-            seller_custom_field: (body.seller_custom_field as string) ?? null,
-            attributes: (body.attributes as MlItem['attributes']) ?? [],
-            date_created: now,
-            last_updated: now,
-          };
-          items.set(item.id, item);
-          indexSku(item);
-          stats.creates++;
-          return { status: 201, body: item };
-        },
-      },
-      {
-        method: 'PUT',
-        path: '/items/:id',
-        handler(req) {
-          const found = ownItem(req);
-          if (!('id' in found)) return found;
-          const body = (req.body ?? {}) as Record<string, unknown>;
-          const unknownFields = Object.keys(body).filter((k) => !UPDATABLE.has(k));
-          if (unknownFields.length)
-            return mlError(400, 'validation_error', 'Validation error', unknownFields.map((f) => ({ type: 'error', code: `item.${f}.not_modifiable`, message: `Field ${f} cannot be modified.` })));
-          if (body.title !== undefined && found.sold_quantity > 0)
-            return mlError(400, 'validation_error', 'Validation error', [{ type: 'error', code: 'item.title.not_modifiable', message: 'Title cannot be modified after a sale.' }]);
-          const cause = validate(body, false);
-          if (cause.length) return mlError(400, 'validation_error', 'Validation error', cause);
-          Object.assign(found, body, { last_updated: new Date().toISOString() });
-          indexSku(found);
-          stats.updates++;
-          return { status: 200, body: found };
-        },
-      },
+      { method: 'POST', path: '/items', handler: (req) => itemStore.create(req) },
+      { method: 'PUT', path: '/items/:id', handler: (req) => itemStore.update(req) },
+      { method: 'GET', path: '/items/:id', handler: (req) => unwrap(itemStore.get(req.params.id)) },
+      { method: 'GET', path: '/items', handler: (req) => itemStore.multiGet(req) },
+      { method: 'GET', path: '/users/:userId/items/search', handler: (req) => itemStore.search(req, credentials.userId) },
+      // /orders/search before /orders/:id, which would take "search" for an id.
+      { method: 'GET', path: '/orders/search', handler: (req) => orderStore.search(req) },
+      { method: 'GET', path: '/orders/:id', handler: (req) => unwrap(orderStore.get(req.params.id)) },
       {
         method: 'GET',
-        path: '/items/:id',
+        path: '/orders/:id/shipments',
         handler(req) {
-          const found = ownItem(req);
-          return 'id' in found ? { status: 200, body: found } : found;
+          const order = orderStore.get(req.params.id);
+          if (!('id' in order)) return order;
+          return order.shipping.id ? unwrap(orderStore.shipment(String(order.shipping.id))) : mlError(404, 'not_found', `Order ${order.id} has no shipment`);
         },
       },
-      {
-        method: 'GET',
-        path: '/items',
-        handler(req) {
-          const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
-          if (ids.length === 0) return mlError(400, 'bad_request', 'ids is required');
-          if (ids.length > 20) return mlError(400, 'bad_request', 'Max 20 ids per request');
-          return {
-            status: 200,
-            body: ids.map((id) => {
-              const item = items.get(id);
-              return item ? { code: 200, body: item } : { code: 404, body: { message: `Item with id ${id} not found`, error: 'not_found', status: 404, cause: [] } };
-            }),
-          };
-        },
-      },
-      {
-        method: 'GET',
-        path: '/users/:userId/items/search',
-        handler(req) {
-          if (Number(req.params.userId) !== credentials.userId) return mlError(403, 'forbidden', 'Caller is not the owner of this resource');
-          const limit = Math.min(Number(req.query.get('limit') ?? 50), 100);
-          const sku = req.query.get('seller_sku');
-          const ids = sku ? [...(bySku.get(sku) ?? [])] : [...items.keys()];
-          const paging = { total: ids.length, limit };
-          if (req.query.get('search_type') === 'scan') {
-            const scrollId = req.query.get('scroll_id');
-            const start = scrollId ? (scrolls.get(scrollId) ?? ids.length) : 0;
-            const next = randomBytes(8).toString('hex');
-            scrolls.set(next, start + limit);
-            return { status: 200, body: { seller_id: String(credentials.userId), results: ids.slice(start, start + limit), paging, scroll_id: next } };
-          }
-          const offset = Number(req.query.get('offset') ?? 0);
-          if (offset + limit > 1000) return mlError(400, 'bad_request', 'Invalid offset. Use search_type=scan for more than 1000 results.');
-          return { status: 200, body: { seller_id: String(credentials.userId), results: ids.slice(offset, offset + limit), paging: { ...paging, offset } } };
-        },
-      },
+      { method: 'GET', path: '/shipments/:id', handler: (req) => unwrap(orderStore.shipment(req.params.id)) },
+      { method: 'POST', path: '/shipments/:id/seller_notifications', handler: (req) => orderStore.notifyShipment(req, 'v1') },
+      { method: 'POST', path: '/v2/shipments/:id/seller_notifications', handler: (req) => orderStore.notifyShipment(req, 'v2') },
     ],
   });
 
+  const stats = {
+    get creates() {
+      return itemStore.counters.creates;
+    },
+    get updates() {
+      return itemStore.counters.updates;
+    },
+    get refreshes() {
+      return counters.refreshes;
+    },
+    get variationsDeleted() {
+      return itemStore.counters.variationsDeleted;
+    },
+    get throttled() {
+      return counters.throttled;
+    },
+    get scanPages() {
+      return itemStore.counters.scanPages;
+    },
+    get offsetPages() {
+      return itemStore.counters.offsetPages;
+    },
+    get orderSearches() {
+      return orderStore.counters.searches;
+    },
+    get trackingPosts() {
+      return orderStore.counters.trackingPosts;
+    },
+  };
+
   return {
     ...sim,
-    items,
+    items: itemStore.items,
+    orders: orderStore.orders,
+    shipments: orderStore.shipments,
+    notifications,
     faults,
     credentials,
     stats,
     expireAccessTokens: () => validTokens.clear(),
-    itemsBySku: (sku) => [...(bySku.get(sku) ?? [])].map((id) => items.get(id)!),
+    itemsBySku: (sku) => [...(itemStore.bySku.get(sku) ?? [])].map((id) => itemStore.items.get(id)!),
+    seedItems: (count, seedOptions) => itemStore.seed(count, seedOptions),
+    seedOrders: (count, seedOptions) => orderStore.seed(count, seedOptions),
+    updateOrder: (id, change) => orderStore.update(id, change),
+    setPriceAutomation(itemId, on = true) {
+      if (on) itemStore.priceAutomation.add(itemId);
+      else itemStore.priceAutomation.delete(itemId);
+    },
+    expireScrolls: () => itemStore.expireScrolls(),
+    useUnauthorizedShape(shape) {
+      unauthorizedShape = shape;
+    },
+    notificationFor,
   };
 }
