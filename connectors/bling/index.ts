@@ -1,26 +1,33 @@
 /**
- * Bling ERP, API v3. Source of products in the Foundation flow; the connectors issue adds
- * orders, stock writes, OAuth refresh and webhooks.
+ * Bling ERP, API v3: produtos (with variations), estoque (balances per deposit, movements
+ * B/E/S), preços (the product's own or per sales channel), pedidos de venda (with status
+ * changes), contatos, and signed webhooks. See docs/connectors/bling.md.
  */
-import { collectBatch, nextPageNumberUntilEmpty } from '../http/pagination';
-import { defineConnector, oauth2Credentials, type SyncRecord } from '../types';
+import { defineConnector, oauth2Credentials } from '../types';
+import { describeBlingError } from './client';
+import { customers } from './customers';
+import { orders } from './orders';
+import { prices } from './prices';
+import { products } from './products';
+import { stock } from './stock';
+import { blingWebhooks } from './webhooks';
 
-/** Bling caps `limite` at 100. */
-const PAGE_LIMIT = 100;
-
-interface BlingListItem {
-  id: number;
-  nome: string;
-  codigo: string;
-  [field: string]: unknown;
-}
+export { BLING_ORDER_STATUS, changeOrderStatus } from './orders';
+export { launchStock } from './stock';
+export { blingWebhooks } from './webhooks';
+export { toBlingDate } from './client';
 
 export const bling = defineConnector({
   id: 'bling',
   name: 'Bling',
-  description: 'ERP Bling (API v3): produtos, estoque, pedidos de venda, contatos, NF-e.',
+  description: 'ERP Bling (API v3): produtos, estoque, preços, pedidos de venda, contatos.',
   defaultBaseUrl: 'https://api.bling.com.br/Api/v3',
   credentialSchema: oauth2Credentials(),
+  credentialHelp:
+    'No Bling, abra Central de Extensões → Área do Integrador e clique em "Criar novo aplicativo" (visibilidade Privado, tipo API). ' +
+    'Em "Link de redirecionamento" informe <endereço da Ponte>/api/oauth/callback e marque os escopos de produtos, estoques e depósitos, pedidos de venda, contatos e produtos-lojas. ' +
+    'Salve e copie o Client ID e o Client Secret exibidos no aplicativo para esta conexão; depois autorize a conexão: entre no Bling com a conta da empresa e aprove o acesso. ' +
+    'O Client Secret também confere a assinatura dos webhooks (aba Webhooks do aplicativo, com a URL de webhook desta conexão).',
   // Bling: the token endpoint takes the app's credentials as HTTP Basic; state is mandatory.
   oauth2: { authorizeUrl: 'https://www.bling.com.br/Api/v3/oauth/authorize', tokenPath: '/oauth/token', clientAuth: 'basic', sendsRedirectUri: false },
   // Bling: 3 requests per second and 120,000 per day per account, counted in fixed one-second
@@ -28,39 +35,11 @@ export const bling = defineConnector({
   rateLimit: { requestsPerSecond: 2.85, burst: 1 },
   authHeaders: (credentials) => ({ authorization: `Bearer ${credentials.accessToken}` }),
   http: {
-    describeError(body) {
-      const e = (body as { error?: { type?: string; message?: string; description?: string } } | undefined)?.error;
-      return e ? [e.type, e.description ?? e.message].filter(Boolean).join(': ') : undefined;
-    },
+    describeError: describeBlingError,
     // Bling sends no Retry-After; its window is one second.
     defaultRetryAfterMs: 1000,
   },
-  entities: {
-    products: {
-      read: {
-        async read(ctx, req) {
-          const start = req.cursor ? Number(req.cursor) : 1;
-          const batch = await collectBatch<SyncRecord, number>(start, req.batchSize, async (pagina) => {
-            const res = await ctx.http.send<{ data: BlingListItem[] }>(
-              { method: 'GET', path: '/produtos', query: { pagina, limite: PAGE_LIMIT, dataAlteracaoInicial: req.since ? toBlingDate(req.since) : undefined } },
-              ctx.signal,
-            );
-            const rows = res.body?.data ?? [];
-            return {
-              items: rows.map((p) => ({ key: String(p.id), sku: p.codigo || undefined, data: p })),
-              next: nextPageNumberUntilEmpty(pagina, rows.length),
-            };
-          }, ctx.signal);
-          return { records: batch.items, nextCursor: batch.next === null ? null : String(batch.next) };
-        },
-      },
-    },
-  },
-  test: (ctx) => ctx.http.send({ method: 'GET', path: '/produtos', query: { pagina: 1, limite: 1 } , raw: true }, ctx.signal),
+  entities: { products, stock, prices, orders, customers },
+  webhooks: blingWebhooks,
+  test: (ctx) => ctx.http.send({ method: 'GET', path: '/produtos', query: { pagina: 1, limite: 1 }, raw: true }, ctx.signal),
 });
-
-/** ISO time to Bling's "YYYY-MM-DD HH:MM:SS" (Bling works in Brasília time; we send UTC-3). */
-function toBlingDate(iso: string): string {
-  const d = new Date(Date.parse(iso) - 3 * 3600_000);
-  return d.toISOString().slice(0, 19).replace('T', ' ');
-}

@@ -162,7 +162,8 @@ export async function loadOpenableConnection(
     provider: row.provider,
     baseUrl: row.baseUrl,
     credentials: box.open(row.credentials),
-    settings: row.settings,
+    // The branch/warehouse chosen on the connection reaches connectors as a setting (stock per branch).
+    settings: row.branch ? { ...row.settings, branch: row.branch } : row.settings,
     refreshTokens: hooks.refreshTokens ? (stale) => hooks.refreshTokens!(row.id, stale) : undefined,
     onAuthFailure: hooks.onAuthFailure ? (reason) => hooks.onAuthFailure!(row.id, reason) : undefined,
   };
