@@ -56,6 +56,9 @@ export function validateConnection(input: ConnectionFields, current?: { provider
     if (!ok) add('baseUrl', `baseUrl must be an http(s) URL${connector ? `, e.g. ${connector.defaultBaseUrl}` : ''}; got "${input.baseUrl}"`);
   }
 
+  if (connector && !current && !input.baseUrl && /\{\w+\}/.test(connector.defaultBaseUrl))
+    add('baseUrl', `baseUrl is required for ${connector.name}: the address is the store's own, e.g. ${connector.defaultBaseUrl}`);
+
   if (connector) {
     const schema = connector.credentialSchema;
     const merged = { ...current?.credentials, ...input.credentials };
