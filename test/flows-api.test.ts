@@ -74,10 +74,11 @@ describe('flows API', () => {
 
   it('refuses a connection that cannot do what the node asks', async () => {
     const doc = validDocument();
-    doc.nodes[1].params = { connectionId: mlId, entity: 'products' };
-    const res = await h.api('POST', '/api/flows', { name: 'ML as source', document: doc });
+    // Mercado Livre has no customer API.
+    doc.nodes[1].params = { connectionId: mlId, entity: 'customers' };
+    const res = await h.api('POST', '/api/flows', { name: 'ML customers', document: doc });
     expect(res.status).toBe(422);
-    expect(res.body.problems).toEqual([expect.objectContaining({ nodeId: 'read', field: 'params.entity', message: expect.stringContaining('cannot read products') })]);
+    expect(res.body.problems).toEqual([expect.objectContaining({ nodeId: 'read', field: 'params.entity', message: expect.stringContaining('cannot read customers') })]);
   });
 
   it('saves, publishes immutable versions with a content hash, and lists them', async () => {
