@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { expectMirrored } from './support/fixtures';
+import { BLING_PRODUCT_TO_ML_LISTING } from '../server/templates/catalog';
 import { childDatabaseEnv } from './support/database';
 import { type PonteProcess, startPonteProcess } from './support/ponte-process';
 
@@ -62,18 +63,7 @@ describe('a worker killed in the middle of a run', () => {
             id: 'map',
             type: 'map',
             typeVersion: 1,
-            params: {
-              fields: {
-                title: 'nome',
-                price: 'preco',
-                available_quantity: '$floor(estoque.saldoVirtualTotal)',
-                currency_id: "'BRL'",
-                category_id: "'MLB1000'",
-                buying_mode: "'buy_it_now'",
-                listing_type_id: "'gold_special'",
-                condition: "'new'",
-              },
-            },
+            params: { fields: BLING_PRODUCT_TO_ML_LISTING },
           },
           { id: 'write', type: 'upsert', typeVersion: 1, params: { connectionId: mlId, entity: 'products', matchBy: 'binding' } },
         ],

@@ -1,3 +1,4 @@
+import { BLING_PRODUCT_TO_ML_LISTING } from '../../server/templates/catalog';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../bling/simulator';
@@ -386,16 +387,7 @@ describe('flows from Bling into Mercado Livre', () => {
     const { flowId } = await setUpFlow(h, {
       source: { connection: { name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } }, entity: 'products' },
       target: { connection: { name: 'Mercado Livre', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } }, entity: 'products', matchBy: 'sku' },
-      fields: {
-        title: '$substring(nome, 0, 60)',
-        price: 'preco',
-        available_quantity: '$floor(estoque.saldoVirtualTotal)',
-        currency_id: "'BRL'",
-        category_id: "'MLB1000'",
-        buying_mode: "'buy_it_now'",
-        listing_type_id: "'gold_special'",
-        condition: "'new'",
-      },
+      fields: BLING_PRODUCT_TO_ML_LISTING,
     });
     return { bling, ml, flowId };
   }

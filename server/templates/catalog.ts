@@ -20,6 +20,18 @@ export interface FlowTemplate {
   build(connections: Record<string, ConnectionRow>): TemplateFlow[];
 }
 
+/** A Bling product as a Mercado Livre listing (generic category and listing type; adjust per store). */
+export const BLING_PRODUCT_TO_ML_LISTING: Record<string, string> = {
+  title: '$substring(nome, 0, 60)',
+  price: 'preco',
+  available_quantity: '$floor(estoque.saldoVirtualTotal)',
+  currency_id: "'BRL'",
+  category_id: "'MLB1000'",
+  buying_mode: "'buy_it_now'",
+  listing_type_id: "'gold_special'",
+  condition: "'new'",
+};
+
 const trigger = { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} };
 const chain = (...ids: string[]) => ids.slice(1).map((to, i) => ({ from: ids[i], fromPort: 'out', to }));
 const row = (ids: string[]) => Object.fromEntries(ids.map((id, i) => [id, { x: i * 220, y: 0 }]));
@@ -52,18 +64,7 @@ const blingToMercadoLivre: FlowTemplate = {
               id: 'to-listing',
               type: 'map',
               typeVersion: 1,
-              params: {
-                fields: {
-                  title: '$substring(nome, 0, 60)',
-                  price: 'preco',
-                  available_quantity: '$floor(estoque.saldoVirtualTotal)',
-                  currency_id: "'BRL'",
-                  category_id: "'MLB1000'",
-                  buying_mode: "'buy_it_now'",
-                  listing_type_id: "'gold_special'",
-                  condition: "'new'",
-                },
-              },
+              params: { fields: BLING_PRODUCT_TO_ML_LISTING },
             },
             // Listings may already exist on the channel: match them by SKU before creating.
             { id: 'write-listings', type: 'upsert', typeVersion: 1, params: { connectionId: channel.id, entity: 'products', matchBy: 'sku' } },
