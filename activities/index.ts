@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
+import { AuthError } from '../connectors/http/errors';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
 import type { EntityName, SyncRecord } from '../connectors/types';
@@ -52,14 +53,24 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   /** Connections as activities open them: tokens refreshed and stored, refusals recorded. */
+  const markAuthFailure = async (tenantId: string, id: string, reason: string) => {
+    const row = await getConnection(db, tenantId, id);
+    if (row?.status === 'active') await setStatus(db, tenantId, id, 'error', reason);
+  };
   const openStored = (tenantId: string, connectionId: string) =>
     loadOpenableConnection(db, box, tenantId, connectionId, {
       refreshTokens: (id, stale) => refreshConnectionTokens(db, box, tenantId, id, stale),
-      onAuthFailure: async (id, reason) => {
-        const row = await getConnection(db, tenantId, id);
-        if (row?.status === 'active') await setStatus(db, tenantId, id, 'error', reason);
-      },
+      onAuthFailure: (id, reason) => markAuthFailure(tenantId, id, reason),
     });
+  /** Credentials refused by a connector that does not speak HTTP (a database) count the same. */
+  const reportingAuthFailures = async <T>(tenantId: string, connectionId: unknown, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof AuthError && typeof connectionId === 'string') await markAuthFailure(tenantId, connectionId, err.message).catch(() => {});
+      throw err;
+    }
+  };
 
   function nodeOf(document: FlowDocument, id: string) {
     const node = document.nodes.find((n) => n.id === id);
@@ -119,7 +130,9 @@ export function createActivities(deps: ActivityDeps) {
       const beat = setInterval(heartbeat, 5_000);
       let batch;
       try {
-        batch = await reader.read(ctx, { cursor: input.cursor, since: input.since, batchSize: (node.params.batchSize as number) ?? 500 });
+        batch = await reportingAuthFailures(input.tenantId, node.params.connectionId, () =>
+          reader.read(ctx, { cursor: input.cursor, since: input.since, batchSize: (node.params.batchSize as number) ?? 500 }),
+        );
       } finally {
         clearInterval(beat);
       }
@@ -169,7 +182,7 @@ export function createActivities(deps: ActivityDeps) {
 
       const effectNode = nodeOf(document, stage.id);
       const executor = effectExecutors[effectNode.type];
-      const result = await executor.executePage(
+      const result = await reportingAuthFailures(input.tenantId, effectNode.params.connectionId, () => executor.executePage(
         {
           db,
           tenantId: input.tenantId,
@@ -182,7 +195,7 @@ export function createActivities(deps: ActivityDeps) {
         },
         effectNode.params,
         records,
-      );
+      ));
 
       const allOutcomes = [...[...pureOutcomes.values()].flat(), ...result.outcomes];
       const counters = countOutcomes(allOutcomes);
