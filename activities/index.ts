@@ -5,10 +5,10 @@
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
-import { AuthError } from '../connectors/http/errors';
+import { AuthError, ConfigError } from '../connectors/http/errors';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
-import type { EntityName, SyncRecord } from '../connectors/types';
+import type { ConnectionContext, EntityName, EntitySupport, SyncRecord } from '../connectors/types';
 import { compilePlan, type Plan, type PlanStage } from '../nodes/flow-model/compile';
 import type { FlowDocument } from '../nodes/flow-model/document';
 import { migrateDocument } from '../nodes/flow-model/migrate';
@@ -18,7 +18,7 @@ import { pureExecutors } from '../nodes/pure-executors';
 import { refreshConnectionTokens } from '../server/connections/oauth';
 import { getConnection, loadOpenableConnection, setStatus } from '../server/connections/store';
 import type { Db } from '../server/db/client';
-import { flowState, flowVersions, pages, runs } from '../server/db/schema';
+import { flowState, flowVersions, pages, runs, webhookEvents } from '../server/db/schema';
 import { commitStep, committedStep, countOutcomes, insertOutcomes } from '../server/runs/log';
 import type { SecretBox } from '../server/secrets/crypto';
 import type { FetchPageInput, FetchPageResult, FinishRunInput, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
@@ -71,6 +71,30 @@ export function createActivities(deps: ActivityDeps) {
       throw err;
     }
   };
+
+  async function storePage(input: FetchPageInput, nodeId: string, records: SyncRecord[]) {
+    await db
+      .insert(pages)
+      .values({ tenantId: input.tenantId, runId: input.runId, nodeId, seq: input.seq, records, recordCount: records.length })
+      .onConflictDoUpdate({ target: [pages.runId, pages.nodeId, pages.seq], set: { records, recordCount: records.length } });
+    await db.update(runs).set({ pages: sql`greatest(${runs.pages}, ${input.seq + 1})` }).where(eq(runs.id, input.runId));
+  }
+
+  /**
+   * A run started by a webhook reads only the notified record: from the payload when it carried
+   * it, otherwise fetched by id (Mercado Livre, Bling and Nuvemshop send pointers). Null when the
+   * run was not started by an event of this source's connection (then the source reads as usual).
+   */
+  async function recordsOfWebhookEvent(input: FetchPageInput, connectionId: string, getter: () => NonNullable<EntitySupport['get']>, ctx: ConnectionContext): Promise<SyncRecord[] | null> {
+    const ref = input.trigger?.type === 'webhook' ? input.trigger.eventRef : undefined;
+    if (ref === undefined) return null;
+    const [event] = await db.select().from(webhookEvents).where(and(eq(webhookEvents.tenantId, input.tenantId), eq(webhookEvents.id, ref)));
+    if (!event || event.connectionId !== connectionId) return null;
+    if (event.action === 'deleted') return [];
+    if (event.record) return [event.record as SyncRecord];
+    const record = await getter()(ctx, event.resourceId);
+    return record ? [record] : [];
+  }
 
   function nodeOf(document: FlowDocument, id: string) {
     const node = document.nodes.find((n) => n.id === id);
@@ -125,7 +149,17 @@ export function createActivities(deps: ActivityDeps) {
       const node = nodeOf(document, input.nodeId);
       const conn = await openStored(input.tenantId, node.params.connectionId as string);
       const { connector, ctx } = openConnection(conn, pacers, cancellation());
-      const reader = readerFor(connector, node.params.entity as EntityName);
+      const entity = node.params.entity as EntityName;
+      const fromEvent = await recordsOfWebhookEvent(input, node.params.connectionId as string, () => {
+        const get = connector.entities[entity]?.get;
+        if (!get) throw new ConfigError(`${connector.name} cannot fetch one ${entity} record; a webhook cannot start this flow`);
+        return get;
+      }, ctx);
+      if (fromEvent) {
+        await storePage(input, node.id, fromEvent);
+        return { seq: input.seq, count: fromEvent.length, nextCursor: null };
+      }
+      const reader = readerFor(connector, entity);
       // A paced read (Tiny at 30 requests/min) can outlast the heartbeat timeout: keep beating.
       const beat = setInterval(heartbeat, 5_000);
       let batch;
@@ -137,11 +171,7 @@ export function createActivities(deps: ActivityDeps) {
         clearInterval(beat);
       }
       heartbeat();
-      await db
-        .insert(pages)
-        .values({ tenantId: input.tenantId, runId: input.runId, nodeId: node.id, seq: input.seq, records: batch.records, recordCount: batch.records.length })
-        .onConflictDoUpdate({ target: [pages.runId, pages.nodeId, pages.seq], set: { records: batch.records, recordCount: batch.records.length } });
-      await db.update(runs).set({ pages: sql`greatest(${runs.pages}, ${input.seq + 1})` }).where(eq(runs.id, input.runId));
+      await storePage(input, node.id, batch.records);
       return { seq: input.seq, count: batch.records.length, nextCursor: batch.nextCursor };
     },
 

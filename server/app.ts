@@ -18,6 +18,7 @@ import { registerFlowRoutes } from './routes/flows';
 import { registerRunRoutes } from './routes/runs';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerWebhookIngress } from './webhooks/ingress';
 import { NotPublished } from './runs/service';
 import type { SecretBox } from './secrets/crypto';
 
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFlowRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  await registerWebhookIngress(app, deps);
 
   await app.register(fastifyStatic, { root: existsSync(uiDist) ? uiDist : uiPlaceholder, wildcard: false });
   return app;

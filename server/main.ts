@@ -20,6 +20,7 @@ import { checkSecretKey } from './secrets/key-check';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
 import { createWorker, installTemporalRuntime } from './temporal/worker';
+import { dispatchPending } from './webhooks/dispatch';
 
 async function main() {
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, demo: { type: 'boolean', default: false } } });
@@ -118,6 +119,8 @@ async function main() {
       logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
     await app.listen({ host: config.host, port: config.port });
+    // Webhook events stored but not dispatched (a crash right after the 202) go now.
+    void dispatchPending(database.db, { client, taskQueue: config.taskQueue }, {}, (msg, err) => log.error({ err }, msg)).catch((err) => log.error({ err }, 'webhook sweep failed'));
     closers.push(() => app.close());
     log.info(`Ponte is up: http://${config.host}:${config.port}  (API docs: /docs, health: /health)`);
 

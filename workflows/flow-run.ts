@@ -42,7 +42,7 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
     const stageActivities = new Map(plan.levels.flat().map((s) => [s.id, workActivities(s.retry)]));
     const maxEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
 
-    const fetch = (seq: number, cursor: string | null) => source.fetchPage({ tenantId, runId, versionId, nodeId: plan.source.nodeId, seq, cursor, since });
+    const fetch = (seq: number, cursor: string | null) => source.fetchPage({ tenantId, runId, versionId, nodeId: plan.source.nodeId, seq, cursor, since, trigger: input.trigger });
 
     let pending: Promise<FetchPageResult> | null = fetch(input.resume?.seq ?? 0, input.resume?.cursor ?? null);
     while (pending) {

@@ -4,7 +4,10 @@ import type { FlowDocument } from '../nodes/flow-model/document';
 export interface RunTrigger {
   type: 'manual' | 'schedule' | 'webhook';
   by?: string;
+  /** The provider's event id (webhooks), as shown in the log. */
   eventId?: string;
+  /** Row of the stored webhook event the run answers: its fetch reads only that record. */
+  eventRef?: number;
 }
 
 export interface FlowRunInput {
@@ -26,6 +29,7 @@ export interface StartRunResult {
 }
 
 export interface FetchPageInput {
+  trigger?: RunTrigger;
   tenantId: string;
   runId: string;
   versionId: string;

@@ -25,6 +25,8 @@ export interface ConnectionInfo {
   /** Entities the connection's connector can read and write. */
   reads: string[];
   writes: string[];
+  /** Whether the provider sends webhooks Ponte can verify. */
+  webhooks: boolean;
 }
 
 export interface ValidationContext {
@@ -132,6 +134,10 @@ function checkConnectionRefs(nodeId: string, kind: string, params: Record<string
   const conn = ctx.connection(connectionId);
   if (!conn) {
     problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${connectionId}" does not exist; pick an existing connection` });
+    return;
+  }
+  if (kind === 'trigger' && !conn.webhooks) {
+    problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${conn.name}" (${conn.provider}) sends no webhooks Ponte can verify; start this flow by hand or on a schedule` });
     return;
   }
   const entity = params.entity;

@@ -134,7 +134,7 @@ export const runs = pgTable(
     version: integer('version').notNull(),
     workflowId: text('workflow_id').notNull(),
     /** {type: manual|schedule|webhook, by?, eventId?} */
-    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string }>().notNull(),
+    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string; eventRef?: number }>().notNull(),
     status: text('status').$type<'running' | 'success' | 'partial' | 'error'>().notNull().default('running'),
     error: text('error'),
     pages: integer('pages').notNull().default(0),
@@ -240,4 +240,33 @@ export const bindings = pgTable(
       .where(sql`${t.externalId} is not null`),
     index('bindings_sku_idx').on(t.connectionId, t.entity, t.sku),
   ],
+);
+
+/**
+ * Provider webhook deliveries, one row per event (unique per connection and provider event id):
+ * the dedupe that outlives Temporal's retention, and the queue of events waiting for a paused
+ * connection to resume.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    topic: text('topic').notNull(),
+    entity: text('entity').notNull(),
+    action: text('action').notNull(),
+    resourceId: text('resource_id').notNull(),
+    /** The record, when the provider's payload carried it (no secrets: provider data only). */
+    record: jsonb('record'),
+    /** received -> dispatched (runs started) | queued (connection paused) | ignored (no flow listens). */
+    status: text('status').$type<'received' | 'queued' | 'dispatched' | 'ignored'>().notNull().default('received'),
+    runIds: jsonb('run_ids').$type<string[]>().notNull().default([]),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('webhook_events_connection_event_uq').on(t.connectionId, t.eventId), index('webhook_events_status_idx').on(t.status)],
 );

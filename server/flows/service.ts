@@ -35,6 +35,7 @@ export async function checkDocument(db: Db, tenantId: string, input: unknown): P
         provider: connector.name,
         reads: ENTITIES.filter((e) => connector.entities[e]?.read),
         writes: ENTITIES.filter((e) => connector.entities[e]?.write),
+        webhooks: Boolean(connector.webhooks),
       };
     },
   });

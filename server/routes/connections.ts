@@ -20,6 +20,7 @@ import {
 import { testConnection } from '../connections/test-connection';
 import { type ConnectionFields, validateConnection } from '../connections/validate';
 import { BadInput, ConflictError } from '../errors';
+import { dispatchPending } from '../webhooks/dispatch';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const fields = {
@@ -105,7 +106,10 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
       const row = await requireConnection(db, tenantId, req.params.id);
       if (row.status === t.to) return view(row);
       if (!t.from.includes(row.status)) throw new ConflictError(`A ${row.status} connection cannot be ${t.action}d`);
-      return view(await setStatus(db, tenantId, row.id, t.to, t.reason));
+      const changed = await setStatus(db, tenantId, row.id, t.to, t.reason);
+      // Webhooks that arrived while it was paused run now.
+      if (t.to === 'active') await dispatchPending(db, { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents }, { tenantId, connectionId: row.id });
+      return view(changed);
     });
   }
 

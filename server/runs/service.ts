@@ -1,5 +1,5 @@
 /** Starting runs and reading them back (the sync log's read side). */
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { FlowDocument } from '../../nodes/flow-model/document';
 import { ConflictError } from '../errors';
@@ -17,23 +17,38 @@ export interface RunStarter {
   maxHistoryEvents?: number;
 }
 
-export async function startRun(db: Db, starter: RunStarter, tenantId: string, flowId: string, trigger: RunTrigger, versionId?: string) {
+export interface StartRunOptions {
+  versionId?: string;
+  /** Fixed ids make a start idempotent: a second call with the same ids starts nothing. */
+  runId?: string;
+  workflowId?: string;
+}
+
+export async function startRun(db: Db, starter: RunStarter, tenantId: string, flowId: string, trigger: RunTrigger, versionIdOrOptions?: string | StartRunOptions) {
+  const options: StartRunOptions = typeof versionIdOrOptions === 'string' ? { versionId: versionIdOrOptions } : (versionIdOrOptions ?? {});
+  const { versionId } = options;
   await getFlow(db, tenantId, flowId);
   const version = await getVersion(db, tenantId, flowId, versionId);
   if (!version) throw versionId ? new NotFoundError(`Version "${versionId}" of flow "${flowId}" not found`) : new NotPublished(`Flow "${flowId}" has no published version; publish it first`);
   const stopped = await stoppedConnections(db, tenantId, version.document);
   if (stopped.length) throw new ConflictError(`Cannot run: ${stopped.map((c) => `connection "${c.name}" is ${c.status}`).join(', ')}. Resume it first.`);
-  const runId = newId('run');
-  const workflowId = `ponte-run-${runId}`;
-  await db.insert(runs).values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running' });
+  const runId = options.runId ?? newId('run');
+  const workflowId = options.workflowId ?? `ponte-run-${runId}`;
+  const inserted = await db
+    .insert(runs)
+    .values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running' })
+    .onConflictDoNothing()
+    .returning({ id: runs.id });
   const input: FlowRunInput = { tenantId, runId, flowId, versionId: version.id, trigger, maxHistoryEvents: starter.maxHistoryEvents };
   try {
-    await starter.client.workflow.start('flowRun', { taskQueue: starter.taskQueue, workflowId, args: [input], memo: { flowId, tenantId } });
+    // REJECT_DUPLICATE: a workflow id used once (even by a finished run) never runs again.
+    await starter.client.workflow.start('flowRun', { taskQueue: starter.taskQueue, workflowId, args: [input], memo: { flowId, tenantId }, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
   } catch (err) {
-    await db.update(runs).set({ status: 'error', error: `Could not start: ${(err as Error).message}`, finishedAt: new Date() }).where(eq(runs.id, runId));
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId, workflowId, versionId: version.id, version: version.version, duplicate: true };
+    if (inserted.length) await db.update(runs).set({ status: 'error', error: `Could not start: ${(err as Error).message}`, finishedAt: new Date() }).where(eq(runs.id, runId));
     throw err;
   }
-  return { runId, workflowId, versionId: version.id, version: version.version };
+  return { runId, workflowId, versionId: version.id, version: version.version, duplicate: false };
 }
 
 /** Connections of a flow that may not run now (paused or disabled). */

@@ -1,0 +1,78 @@
+/**
+ * Webhook ingress: POST /webhooks/:connectionId/:token. The token in the URL names the
+ * connection's endpoint; the provider's own signature (HMAC, bearer, or a pointer to check) is
+ * verified by its connector. Each event is stored once (unique per connection and provider event
+ * id) and acknowledged with 202 before any run starts: Mercado Livre wants an answer within 500 ms.
+ */
+import type { FastifyInstance } from 'fastify';
+import { safeEqual } from '../../connectors/http/signatures';
+import { connectorFor } from '../../connectors/runtime';
+import type { IncomingWebhook } from '../../connectors/types';
+import type { AppDeps } from '../app';
+import { connections, webhookEvents } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { dispatchEvents } from './dispatch';
+
+export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.database;
+  const starter = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
+
+  await app.register(async (scope) => {
+    // Signatures cover the raw bytes: keep the body as it came, whatever its type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+    scope.post<{ Params: { connectionId: string; token: string } }>(
+      '/webhooks/:connectionId/:token',
+      { schema: { tags: ['webhooks'], summary: 'Where providers deliver notifications (one URL per connection)' } },
+      async (req, reply) => {
+        const [connection] = await db.select().from(connections).where(eq(connections.id, req.params.connectionId));
+        if (!connection) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
+        if (!safeEqual(deps.box.open<string>(connection.webhookToken), req.params.token)) {
+          req.log.warn({ connectionId: connection.id }, 'webhook refused: wrong token in the URL');
+          return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid webhook token' });
+        }
+        if (connection.status === 'disabled') return reply.code(403).send({ error: 'Forbidden', message: 'This connection is disabled' });
+        const connector = connectorFor(connection.provider);
+        if (!connector.webhooks) return reply.code(404).send({ error: 'NotFound', message: `${connector.name} sends no webhooks Ponte can verify` });
+
+        const incoming: IncomingWebhook = {
+          headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v ?? '')])),
+          rawBody: typeof req.body === 'string' ? req.body : '',
+          query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+        };
+        const credentials = deps.box.open<Record<string, string>>(connection.credentials);
+        const verdict = connector.webhooks.verify(incoming, credentials, connection.settings);
+        if (verdict === 'invalid') {
+          req.log.warn({ connectionId: connection.id, provider: connection.provider }, 'webhook refused: signature does not verify');
+          return reply.code(401).send({ error: 'Unauthorized', message: 'Signature does not verify' });
+        }
+        if (verdict === 'ping') return reply.code(200).send({ ok: true });
+
+        const events = connector.webhooks.parse(incoming);
+        const stored = events.length
+          ? await db
+              .insert(webhookEvents)
+              .values(
+                events.map((e) => ({
+                  tenantId: connection.tenantId,
+                  connectionId: connection.id,
+                  eventId: e.eventId,
+                  topic: e.topic,
+                  entity: e.entity,
+                  action: e.action,
+                  resourceId: e.resourceId,
+                  record: e.record ?? null,
+                })),
+              )
+              .onConflictDoNothing()
+              .returning()
+          : [];
+        reply.code(202).send({ accepted: stored.length, duplicates: events.length - stored.length });
+        // After the answer: start the runs. A crash here leaves the events `received` for the sweep.
+        void dispatchEvents(db, starter, connection, stored, (msg, err) => req.log.error({ err }, msg)).catch((err) => req.log.error({ err }, 'webhook dispatch failed'));
+        return reply;
+      },
+    );
+  });
+}
