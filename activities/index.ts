@@ -4,7 +4,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
-import { and, eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { AuthError, ConfigError } from '../connectors/http/errors';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
@@ -141,6 +143,24 @@ export function createActivities(deps: ActivityDeps) {
         since = state?.cursor ?? null;
       }
       return { document, since };
+    },
+
+    /** A schedule fired: record the run, pinned to the latest published version now. */
+    async createScheduledRun(input: { tenantId: string; flowId: string; workflowId: string }): Promise<{ runId: string; versionId: string }> {
+      const [version] = await db
+        .select()
+        .from(flowVersions)
+        .where(and(eq(flowVersions.tenantId, input.tenantId), eq(flowVersions.flowId, input.flowId)))
+        .orderBy(desc(flowVersions.version))
+        .limit(1);
+      if (!version) throw ApplicationFailure.nonRetryable(`Flow ${input.flowId} has no published version`, 'ConfigError');
+      const runId = `run_sch_${createHash('sha256').update(input.workflowId).digest('hex').slice(0, 24)}`;
+      await db
+        .insert(runs)
+        .values({ id: runId, tenantId: input.tenantId, flowId: input.flowId, versionId: version.id, version: version.version, workflowId: input.workflowId, trigger: { type: 'schedule' }, status: 'running' })
+        .onConflictDoNothing();
+      deps.onRunChanged?.(runId);
+      return { runId, versionId: version.id };
     },
 
     /** Reads one batch from the source and parks it in the claim-check table. */

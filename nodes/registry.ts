@@ -3,11 +3,12 @@ import { fetchNode } from './fetch/definition';
 import { mapNode } from './map/definition';
 import { transformNode } from './transform/definition';
 import { triggerManual } from './trigger-manual/definition';
+import { triggerSchedule } from './trigger-schedule/definition';
 import { triggerWebhook } from './trigger-webhook/definition';
 import type { NodeDefinition } from './types';
 import { upsertNode } from './upsert/definition';
 
-export const nodeDefinitions: NodeDefinition[] = [triggerManual, triggerWebhook, fetchNode, mapNode, transformNode, upsertNode];
+export const nodeDefinitions: NodeDefinition[] = [triggerManual, triggerSchedule, triggerWebhook, fetchNode, mapNode, transformNode, upsertNode];
 
 const byType = new Map(nodeDefinitions.map((d) => [d.type, d]));
 

@@ -4,7 +4,7 @@
  * work on page N, one activity per stage per page. Records stay in the database; this code sees
  * references and counters only, and continues as new before its history grows large.
  */
-import { ActivityFailure, ApplicationFailure, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, makeContinueAsNewFunc, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_KINDS } from '../connectors/http/errors';
 import { compilePlan } from '../nodes/flow-model/compile';
@@ -58,7 +58,8 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
           await Promise.all(level.map((stage) => stageActivities.get(stage.id)!.runStage({ tenantId, runId, versionId, stageId: stage.id, pageSeq: page.seq })));
         }
       }
-      if (handOver) await continueAsNew<typeof flowRun>({ ...input, resume: { seq: page.seq + 1, cursor: page.nextCursor } });
+      // Always as `flowRun`, also when a schedule started this execution as `scheduledFlowRun`.
+      if (handOver) await makeContinueAsNewFunc<typeof flowRun>({ workflowType: 'flowRun' })({ ...input, resume: { seq: page.seq + 1, cursor: page.nextCursor } });
     }
     return await control.finishRun({ tenantId, runId });
   } catch (err) {
@@ -68,4 +69,13 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
     await control.finishRun({ tenantId, runId, error: { message: cause?.message ?? err.message, kind } });
     throw ApplicationFailure.nonRetryable(`Run ${runId} failed: ${cause?.message ?? err.message}`, kind ?? 'RunFailed');
   }
+}
+
+/**
+ * What a Temporal Schedule starts: it records the run (pinned to the latest published version at
+ * fire time) and then runs the flow like any other run.
+ */
+export async function scheduledFlowRun(input: { tenantId: string; flowId: string; maxHistoryEvents?: number }): Promise<RunSummary> {
+  const { runId, versionId } = await control.createScheduledRun({ tenantId: input.tenantId, flowId: input.flowId, workflowId: workflowInfo().workflowId });
+  return flowRun({ tenantId: input.tenantId, runId, flowId: input.flowId, versionId, trigger: { type: 'schedule' }, maxHistoryEvents: input.maxHistoryEvents });
 }

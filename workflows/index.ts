@@ -1,2 +1,2 @@
 /** Entry point of the workflow bundle: workflow code only, deterministic, no I/O. */
-export { flowRun } from './flow-run';
+export { flowRun, scheduledFlowRun } from './flow-run';

@@ -70,6 +70,7 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (node.settings?.retry !== undefined && !retryValidator(node.settings.retry))
       for (const e of retryValidator.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('settings.retry', e) });
     checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems);
+    if (def.type === 'trigger.schedule') checkSchedule(node.id, node.params ?? {}, problems);
   });
 
   const nodes = new Map(doc.nodes.filter((n) => n && typeof n.id === 'string').map((n) => [n.id, n]));
@@ -146,6 +147,12 @@ function checkConnectionRefs(nodeId: string, kind: string, params: Record<string
     problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot read ${entity}; it reads: ${conn.reads.join(', ') || 'nothing yet'}` });
   if (kind === 'effect' && !conn.writes.includes(entity))
     problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot write ${entity}; it writes: ${conn.writes.join(', ') || 'nothing yet'}` });
+}
+
+function checkSchedule(nodeId: string, params: Record<string, unknown>, problems: FlowProblem[]) {
+  if (params.every === 'cron' && (typeof params.cron !== 'string' || params.cron.trim().split(/\s+/).length !== 5))
+    problems.push({ nodeId, field: 'params.cron', message: 'params.cron needs five fields (minute hour day month weekday), e.g. "*/10 8-18 * * 1-5"' });
+  if (params.every === 'interval' && typeof params.intervalSeconds !== 'number') problems.push({ nodeId, field: 'params.intervalSeconds', message: 'params.intervalSeconds is required for "interval"' });
 }
 
 function describeAjvError(prefix: string, e: ErrorObject): { field: string; message: string } {

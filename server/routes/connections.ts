@@ -20,6 +20,7 @@ import {
 import { testConnection } from '../connections/test-connection';
 import { type ConnectionFields, validateConnection } from '../connections/validate';
 import { BadInput, ConflictError } from '../errors';
+import { syncSchedulesOfConnection } from '../schedules/sync';
 import { dispatchPending } from '../webhooks/dispatch';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
@@ -107,6 +108,7 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
       if (row.status === t.to) return view(row);
       if (!t.from.includes(row.status)) throw new ConflictError(`A ${row.status} connection cannot be ${t.action}d`);
       const changed = await setStatus(db, tenantId, row.id, t.to, t.reason);
+      await syncSchedulesOfConnection(db, { client: deps.temporal, taskQueue: deps.taskQueue }, tenantId, row.id);
       // Webhooks that arrived while it was paused run now.
       if (t.to === 'active') await dispatchPending(db, { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents }, { tenantId, connectionId: row.id });
       return view(changed);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
 import { createFlow, deleteFlow, getFlow, listFlows, listVersions, publishFlow, updateFlow } from '../flows/service';
 import { startRun } from '../runs/service';
+import { deleteFlowSchedule, syncFlowSchedule } from '../schedules/sync';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const flowBody = {
@@ -19,6 +20,7 @@ const flowBody = {
 export function registerFlowRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const tenantId = deps.tenantId;
+  const schedules = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
 
   app.post<{ Body: { id?: string; name: string; description?: string; document: unknown } }>(
     '/api/flows',
@@ -38,11 +40,13 @@ export function registerFlowRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.delete<{ Params: { id: string } }>('/api/flows/:id', { schema: { tags: ['flows'], summary: 'Delete a flow', params: idParam } }, async (req, reply) => {
     await deleteFlow(db, tenantId, req.params.id);
+    await deleteFlowSchedule(schedules, req.params.id);
     return reply.code(204).send();
   });
 
   app.post<{ Params: { id: string } }>('/api/flows/:id/publish', { schema: { tags: ['flows'], summary: 'Publish the draft as an immutable version', params: idParam } }, async (req, reply) => {
     const { version, created } = await publishFlow(db, tenantId, req.params.id);
+    await syncFlowSchedule(db, schedules, tenantId, req.params.id);
     return reply.code(created ? 201 : 200).send({ ...version, created });
   });
 
