@@ -49,9 +49,11 @@ export const webhooks: WebhookSupport = {
     if (!entity) return [];
     return [
       {
-        // Nuvemshop sends no delivery id, and every update of a record sends the same body: this key
-        // names the record's event, so it only dedupes retries of one delivery (see docs/connectors/nuvemshop.md).
-        eventId: `${payload.store_id}:${payload.event}:${payload.id}`,
+        // Nuvemshop sends no delivery id, and every update of a record sends the same body. Ponte keeps
+        // event ids forever, so the key carries the minute it arrived: redeliveries within it are
+        // deduped, and a later real update of the same record still runs (a late retry runs again
+        // harmlessly: the record is read fresh and an unchanged one is skipped).
+        eventId: `${payload.store_id}:${payload.event}:${payload.id}:${Math.floor(Date.now() / 60_000)}`,
         topic: payload.event,
         entity,
         action: actionOf(verb),
