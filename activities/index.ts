@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { AuthError, ConfigError } from '../connectors/http/errors';
+import { withInlineRetry } from '../connectors/http/retry';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
 import type { ConnectionContext, EntityName, EntitySupport, SyncRecord } from '../connectors/types';
@@ -179,6 +180,24 @@ export function createActivities(deps: ActivityDeps) {
         await storePage(input, node.id, fromEvent);
         return { seq: input.seq, count: fromEvent.length, nextCursor: null };
       }
+      if (input.trigger?.reprocessOf) {
+        // Reprocessing reads exactly the records that failed, by id, a page at a time.
+        const [run] = await db.select({ keys: runs.sourceKeys }).from(runs).where(eq(runs.id, input.runId));
+        const keys = run?.keys ?? [];
+        const from = Number(input.cursor ?? 0);
+        const slice = keys.slice(from, from + ((node.params.batchSize as number) ?? 500));
+        const get = connector.entities[entity]?.get;
+        if (!get) throw new ConfigError(`${connector.name} cannot fetch one ${entity} record by id, so its failed records cannot be reprocessed one by one; run the flow again instead`);
+        const found: SyncRecord[] = [];
+        for (const key of slice) {
+          const record = await reportingAuthFailures(input.tenantId, node.params.connectionId, () => withInlineRetry(() => get(ctx, key), { signal: ctx.signal }));
+          if (record) found.push(record);
+          heartbeat();
+        }
+        await storePage(input, node.id, found);
+        const next = from + slice.length;
+        return { seq: input.seq, count: found.length, nextCursor: next < keys.length ? String(next) : null };
+      }
       const reader = readerFor(connector, entity);
       // A paced read (Tiny at 30 requests/min) can outlast the heartbeat timeout: keep beating.
       const beat = setInterval(heartbeat, 5_000);
@@ -289,6 +308,14 @@ export function createActivities(deps: ActivityDeps) {
           }
         }
         await tx.delete(pages).where(eq(pages.runId, run.id));
+        // A reprocess that wrote a record closes the original failure, saying where.
+        if (run.reprocessOf)
+          await tx.execute(sql`
+            update run_records o set resolved_at = now(), resolution = ${`Reprocessed in run ${run.id}`}
+            from run_records n
+            where o.run_id = ${run.reprocessOf} and o.outcome in ('failed', 'conflict') and o.resolved_at is null
+              and n.run_id = ${run.id} and n.record_key = o.record_key and n.node_id = o.node_id
+              and n.outcome in ('created', 'updated', 'skipped')`);
       });
       deps.onRunChanged?.(input.runId);
       const { processed, created, updated, skipped, failed, conflict } = run;

@@ -15,7 +15,7 @@ import { BadInput, ConflictError } from './errors';
 import { FlowInvalid, NotFoundError } from './flows/service';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
-import { registerRunRoutes } from './routes/runs';
+import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerTemplateRoutes } from './routes/templates';
 import { registerWebhookIngress } from './webhooks/ingress';
@@ -112,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConnectionRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerRunRoutes(app, deps);
+  registerRunActionRoutes(app, deps);
   registerTemplateRoutes(app, deps);
   await registerWebhookIngress(app, deps);
 

@@ -8,6 +8,8 @@ export interface RunTrigger {
   eventId?: string;
   /** Row of the stored webhook event the run answers: its fetch reads only that record. */
   eventRef?: number;
+  /** Reprocessing: the run whose failed records this one reads again (listed on the run row). */
+  reprocessOf?: string;
 }
 
 export interface FlowRunInput {

@@ -134,13 +134,17 @@ export const runs = pgTable(
     version: integer('version').notNull(),
     workflowId: text('workflow_id').notNull(),
     /** {type: manual|schedule|webhook, by?, eventId?} */
-    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string; eventRef?: number }>().notNull(),
+    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string; eventRef?: number; reprocessOf?: string }>().notNull(),
     status: text('status').$type<'running' | 'success' | 'partial' | 'error'>().notNull().default('running'),
     error: text('error'),
     pages: integer('pages').notNull().default(0),
     ...outcomeCounters(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Reprocessing: the run whose failed records this one retries. */
+    reprocessOf: text('reprocess_of'),
+    /** When set, the source reads exactly these records (by id) instead of paging through everything. */
+    sourceKeys: jsonb('source_keys').$type<string[]>(),
   },
   (t) => [index('runs_tenant_flow_idx').on(t.tenantId, t.flowId, t.startedAt)],
 );
@@ -178,6 +182,9 @@ export const runRecords = pgTable(
     message: text('message'),
     hint: text('hint'),
     payload: jsonb('payload'),
+    /** A person looked at this failure and closed it ("marcar como resolvido"). */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolution: text('resolution'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('run_records_run_node_key_uq').on(t.runId, t.nodeId, t.recordKey), index('run_records_outcome_idx').on(t.runId, t.outcome)],

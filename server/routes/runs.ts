@@ -3,7 +3,10 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
 import { runRecords } from '../db/schema';
-import { getRun, listRuns } from '../runs/service';
+import { listConnections } from '../connections/store';
+import { redactSecrets } from '../connections/test-connection';
+import { hubFigures } from '../runs/hub';
+import { getRun, listRuns, reprocessRuns, resolveRecords } from '../runs/service';
 
 export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
@@ -60,5 +63,81 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
       const rows = await db.select().from(runRecords).where(and(...conds)).orderBy(asc(runRecords.id)).limit(req.query.limit ?? 100);
       return { records: rows, next: rows.length ? rows[rows.length - 1].id : null };
     },
+  );
+}
+
+export function registerRunActionRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.database;
+  const tenantId = deps.tenantId;
+  const starter = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
+  const versionChoice = { type: 'string', enum: ['pinned', 'latest'], default: 'pinned' } as const;
+  const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+
+  app.post<{ Params: { id: string }; Body: { version?: 'pinned' | 'latest'; recordKeys?: string[] } | undefined }>(
+    '/api/runs/:id/reprocess',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Reprocess the unresolved failed records of a run, on its pinned version or the latest published one',
+        params: idParam,
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { version: versionChoice, recordKeys: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
+      },
+    },
+    async (req, reply) => {
+      const [result] = await reprocessRuns(db, starter, tenantId, [req.params.id], { version: req.body?.version ?? 'pinned', recordKeys: req.body?.recordKeys });
+      return reply.code(result.runId ? 202 : 200).send(result);
+    },
+  );
+
+  app.post<{ Body: { runIds: string[]; version?: 'pinned' | 'latest' } }>(
+    '/api/runs/reprocess',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Reprocess the failed records of several runs at once',
+        body: { type: 'object', required: ['runIds'], additionalProperties: false, properties: { runIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 200 }, version: versionChoice } },
+      },
+    },
+    async (req, reply) => reply.code(202).send({ reprocessed: await reprocessRuns(db, starter, tenantId, req.body.runIds, { version: req.body.version ?? 'pinned' }) }),
+  );
+
+  app.post<{ Params: { id: string }; Body: { recordKeys?: string[]; resolution?: string } | undefined }>(
+    '/api/runs/:id/records/resolve',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'Mark failed records resolved (all of the run, or the ones named)',
+        params: idParam,
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { recordKeys: { type: 'array', items: { type: 'string' }, minItems: 1 }, resolution: { type: 'string', maxLength: 1000 } } },
+      },
+    },
+    async (req) => resolveRecords(db, tenantId, req.params.id, req.body ?? {}),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/runs/:id/export',
+    { schema: { tags: ['runs'], summary: 'The run and every record outcome with its payload, as a JSON file (secrets blanked)', params: idParam } },
+    async (req, reply) => {
+      const run = await getRun(db, tenantId, req.params.id);
+      const records: unknown[] = [];
+      let after = 0;
+      for (;;) {
+        const rows = await db.select().from(runRecords).where(and(eq(runRecords.tenantId, tenantId), eq(runRecords.runId, run.id), gt(runRecords.id, after))).orderBy(asc(runRecords.id)).limit(5000);
+        if (!rows.length) break;
+        for (const { tenantId: _t, ...r } of rows) records.push(r);
+        after = rows[rows.length - 1].id;
+      }
+      // Provider data only goes out, but a provider may echo a credential: blank every one of them.
+      const secrets = (await listConnections(db, tenantId)).flatMap((c) => Object.values(deps.box.open<Record<string, string>>(c.credentials)));
+      const text = redactSecrets(JSON.stringify({ exportedAt: new Date().toISOString(), run, records }, null, 2), Object.fromEntries(secrets.map((s, i) => [String(i), s])));
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="ponte-run-${run.id}.json"`)
+        .send(text);
+    },
+  );
+
+  app.get('/api/hub', { schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection' } }, async () =>
+    hubFigures(db, tenantId),
   );
 }

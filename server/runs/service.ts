@@ -1,10 +1,10 @@
 /** Starting runs and reading them back (the sync log's read side). */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { FlowDocument } from '../../nodes/flow-model/document';
 import { ConflictError } from '../errors';
 import type { Db } from '../db/client';
-import { connections, runs, runSteps } from '../db/schema';
+import { connections, runRecords, runs, runSteps } from '../db/schema';
 import { newId } from '../connections/store';
 import { getFlow, getVersion, NotFoundError } from '../flows/service';
 import type { FlowRunInput, RunTrigger } from '../../workflows/types';
@@ -22,6 +22,8 @@ export interface StartRunOptions {
   /** Fixed ids make a start idempotent: a second call with the same ids starts nothing. */
   runId?: string;
   workflowId?: string;
+  /** Reprocessing: read exactly these source records. */
+  sourceKeys?: string[];
 }
 
 export async function startRun(db: Db, starter: RunStarter, tenantId: string, flowId: string, trigger: RunTrigger, versionIdOrOptions?: string | StartRunOptions) {
@@ -36,7 +38,7 @@ export async function startRun(db: Db, starter: RunStarter, tenantId: string, fl
   const workflowId = options.workflowId ?? `ponte-run-${runId}`;
   const inserted = await db
     .insert(runs)
-    .values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running' })
+    .values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running', reprocessOf: trigger.reprocessOf ?? null, sourceKeys: options.sourceKeys ?? null })
     .onConflictDoNothing()
     .returning({ id: runs.id });
   const input: FlowRunInput = { tenantId, runId, flowId, versionId: version.id, trigger, maxHistoryEvents: starter.maxHistoryEvents };
@@ -68,6 +70,7 @@ export function publicRun(row: typeof runs.$inferSelect) {
     version: row.version,
     workflowId: row.workflowId,
     trigger: row.trigger,
+    reprocessOf: row.reprocessOf,
     status: row.status,
     error: row.error,
     counters: { processed: row.processed, created: row.created, updated: row.updated, skipped: row.skipped, failed: row.failed, conflict: row.conflict },
@@ -102,4 +105,41 @@ export async function getRun(db: Db, tenantId: string, runId: string) {
     n.conflict += s.conflict;
   }
   return { ...publicRun(row), nodes };
+}
+
+/**
+ * Reprocess the failed (and conflicting) records of runs that no one marked resolved: one new
+ * run per source run, reading exactly those records again, on the version the source run pinned
+ * or on the latest published one.
+ */
+export async function reprocessRuns(db: Db, starter: RunStarter, tenantId: string, runIds: string[], options: { version: 'pinned' | 'latest'; recordKeys?: string[] }) {
+  const started = [];
+  for (const runId of runIds) {
+    const source = await getRun(db, tenantId, runId);
+    const rows = await db
+      .select({ key: runRecords.recordKey })
+      .from(runRecords)
+      .where(and(eq(runRecords.tenantId, tenantId), eq(runRecords.runId, runId), inArray(runRecords.outcome, ['failed', 'conflict']), isNull(runRecords.resolvedAt)));
+    let keys = [...new Set(rows.map((r) => r.key))];
+    if (options.recordKeys) keys = keys.filter((k) => options.recordKeys!.includes(k));
+    if (!keys.length) {
+      started.push({ of: runId, runId: null, records: 0, message: 'Nothing to reprocess: no unresolved failures' });
+      continue;
+    }
+    const run = await startRun(db, starter, tenantId, source.flowId, { type: 'manual', by: 'reprocess', reprocessOf: runId }, { versionId: options.version === 'pinned' ? source.versionId : undefined, sourceKeys: keys });
+    started.push({ of: runId, runId: run.runId, version: run.version, records: keys.length });
+  }
+  return started;
+}
+
+export async function resolveRecords(db: Db, tenantId: string, runId: string, options: { recordKeys?: string[]; resolution?: string }) {
+  await getRun(db, tenantId, runId);
+  const conds = [eq(runRecords.tenantId, tenantId), eq(runRecords.runId, runId), inArray(runRecords.outcome, ['failed', 'conflict']), isNull(runRecords.resolvedAt)];
+  if (options.recordKeys) conds.push(inArray(runRecords.recordKey, options.recordKeys));
+  const rows = await db
+    .update(runRecords)
+    .set({ resolvedAt: new Date(), resolution: options.resolution ?? 'Marked resolved' })
+    .where(and(...conds))
+    .returning({ key: runRecords.recordKey });
+  return { resolved: rows.length };
 }
