@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ConnectorError, hintFor } from '../connectors/http/errors';
 import type { Database } from './db/client';
@@ -19,6 +20,7 @@ import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerTemplateRoutes } from './routes/templates';
 import { registerWebhookIngress } from './webhooks/ingress';
+import { RunWatcher } from './live/run-watcher';
 import { NotPublished } from './runs/service';
 import type { SecretBox } from './secrets/crypto';
 
@@ -106,6 +108,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
     const ok = Object.values(results).every((r) => r.ok);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: deps.database.kind, checks: results });
+  });
+
+  await app.register(websocket);
+  const watcher = new RunWatcher(deps.database.db, deps.tenantId);
+  app.addHook('onClose', async () => watcher.stop());
+  app.get('/api/live', { websocket: true, schema: { tags: ['runs'], summary: 'Live run updates (websocket): run.started, run.progress, record.failed, run.finished' } }, (socket) => {
+    const unsubscribe = watcher.subscribe((event) => socket.send(JSON.stringify(event)));
+    socket.on('close', unsubscribe);
   });
 
   registerCatalogRoutes(app);

@@ -1,0 +1,99 @@
+/**
+ * Live run updates for the UI. The watcher reads what changed in the database once a second and
+ * tells every subscriber: run started, progress (counters, per node), a record failed, run
+ * finished. Reading the database (not in-process hooks) means it sees runs driven by workers in
+ * other processes, on PGlite and PostgreSQL alike; issue 11 may swap the poll for LISTEN/NOTIFY.
+ */
+import { and, asc, desc, eq, gt, inArray, or } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { runRecords, runs, runSteps } from '../db/schema';
+import { publicRun } from '../runs/service';
+
+export type LiveEvent =
+  | { type: 'run.started' | 'run.progress' | 'run.finished'; run: ReturnType<typeof publicRun>; nodes?: Record<string, { pages: number; processed: number; failed: number }> }
+  | { type: 'record.failed'; runId: string; nodeId: string; recordKey: string; message: string | null; hint: string | null };
+
+export class RunWatcher {
+  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  private readonly seen = new Map<string, string>();
+  private lastRecordId = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly tenantId: string,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  subscribe(listener: (e: LiveEvent) => void): () => void {
+    this.listeners.add(listener);
+    if (!this.timer) void this.start();
+    return () => {
+      this.listeners.delete(listener);
+      if (!this.listeners.size) this.stop();
+    };
+  }
+
+  private async start() {
+    // Start from now: subscribers see what happens after they connect.
+    const [last] = await this.db.select({ id: runRecords.id }).from(runRecords).orderBy(desc(runRecords.id)).limit(1);
+    this.lastRecordId = Math.max(this.lastRecordId, last?.id ?? 0);
+    for (const r of await this.db.select().from(runs).where(and(eq(runs.tenantId, this.tenantId), eq(runs.status, 'running')))) this.seen.set(r.id, fingerprint(r));
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async tick() {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      // Failures first: a subscriber that stops at run.finished has seen them all.
+      const failures = await this.db
+        .select()
+        .from(runRecords)
+        .where(and(eq(runRecords.tenantId, this.tenantId), gt(runRecords.id, this.lastRecordId), inArray(runRecords.outcome, ['failed', 'conflict'])))
+        .orderBy(asc(runRecords.id))
+        .limit(500);
+      for (const f of failures) this.emit({ type: 'record.failed', runId: f.runId, nodeId: f.nodeId, recordKey: f.recordKey, message: f.message, hint: f.hint });
+      if (failures.length) this.lastRecordId = failures[failures.length - 1].id;
+      const active = await this.db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.tenantId, this.tenantId), or(eq(runs.status, 'running'), inArray(runs.id, [...this.seen.keys(), '']))));
+      const steps = active.length ? await this.db.select().from(runSteps).where(inArray(runSteps.runId, active.map((r) => r.id))) : [];
+      for (const run of active) {
+        const print = fingerprint(run);
+        const before = this.seen.get(run.id);
+        if (before === print) continue;
+        const nodes: Record<string, { pages: number; processed: number; failed: number }> = {};
+        for (const s of steps.filter((x) => x.runId === run.id)) {
+          const n = (nodes[s.nodeId] ??= { pages: 0, processed: 0, failed: 0 });
+          n.pages++;
+          n.processed += s.processed;
+          n.failed += s.failed;
+        }
+        const type = run.status !== 'running' ? 'run.finished' : before === undefined ? 'run.started' : 'run.progress';
+        this.emit({ type, run: publicRun(run), nodes });
+        if (type === 'run.finished') this.seen.delete(run.id);
+        else this.seen.set(run.id, print);
+      }
+    } catch {
+      // A failed poll is retried at the next tick.
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private emit(e: LiveEvent) {
+    for (const l of this.listeners) l(e);
+  }
+}
+
+function fingerprint(r: typeof runs.$inferSelect): string {
+  return [r.status, r.pages, r.processed, r.created, r.updated, r.skipped, r.failed, r.conflict].join(':');
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
+import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { setUpBlingToMl } from './support/fixtures';
+import { type Harness, startHarness } from './support/harness';
+
+describe('live updates', () => {
+  let h: Harness;
+  let bling: BlingSimulator;
+  let ml: MercadoLivreSimulator;
+  beforeAll(async () => {
+    h = await startHarness();
+    bling = await startBlingSimulator({ requestsPerSecond: 0 });
+    ml = await startMercadoLivreSimulator();
+    bling.seedProducts(3000);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await bling?.close();
+    await ml?.close();
+  });
+
+  it('streams a run as it goes: started or progress, each failed record, finished with its counters', async () => {
+    const { flowId } = await setUpBlingToMl(h, bling, ml, { batchSize: 100 });
+    bling.updateProduct([...bling.products.keys()][2500], { preco: -1 });
+    const socket = await h.app.injectWS('/api/live');
+    const events: any[] = [];
+    const finished = new Promise<void>((resolve) =>
+      socket.on('message', (data: Buffer) => {
+        const e = JSON.parse(data.toString());
+        events.push(e);
+        if (e.type === 'run.finished') resolve();
+      }),
+    );
+    const started = await h.api('POST', `/api/flows/${flowId}/runs`);
+    await finished;
+    socket.terminate();
+    const mine = events.filter((e) => (e.run?.id ?? e.runId) === started.body.runId);
+    expect(mine.some((e) => e.type === 'run.started' || e.type === 'run.progress')).toBe(true);
+    expect(mine.filter((e) => e.type === 'record.failed')).toEqual([expect.objectContaining({ nodeId: 'ml-items', recordKey: String([...bling.products.keys()][2500]) })]);
+    const end = mine.find((e) => e.type === 'run.finished');
+    expect(end.run).toMatchObject({ status: 'partial', counters: { processed: 3000, created: 2999, failed: 1 } });
+    expect(end.nodes['ml-items'].pages).toBe(30);
+  });
+});
