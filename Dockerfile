@@ -2,7 +2,17 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
 RUN npm ci --omit=dev --no-audit --no-fund
+
+# The browser UI is built with dev dependencies (Vite, Svelte) in a stage of its own.
+FROM node:20-bookworm-slim AS ui
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY ui ./ui
+RUN npm run build:ui
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production PONTE_HOST=0.0.0.0 PONTE_DATA_DIR=/data
@@ -15,7 +25,8 @@ COPY activities ./activities
 COPY nodes ./nodes
 COPY connectors ./connectors
 COPY examples ./examples
-COPY ui ./ui
+COPY --from=ui /app/ui/dist ./ui/dist
+COPY ui/placeholder ./ui/placeholder
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

@@ -32,6 +32,8 @@ export interface AppDeps {
   tenantId: string;
   /** Where providers and browsers reach this server (webhook URLs, OAuth2 callbacks). */
   publicUrl: string;
+  /** Where "abrir chamado" sends tickets; unset: they are only recorded. */
+  ticketUrl?: string;
   /** Passed to each run: continue-as-new past this many history events. */
   maxHistoryEvents?: number;
   /** Extra status lines for /health (e.g. the embedded Temporal child). */
@@ -126,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTemplateRoutes(app, deps);
   await registerWebhookIngress(app, deps);
 
-  await app.register(fastifyStatic, { root: existsSync(uiDist) ? uiDist : uiPlaceholder, wildcard: false });
+  // wildcard: files are looked up per request, so a UI rebuilt while the server runs is served at once.
+  await app.register(fastifyStatic, { root: existsSync(uiDist) ? uiDist : uiPlaceholder, wildcard: true });
   return app;
 }

@@ -19,6 +19,10 @@ export interface Config {
   taskQueue: string;
   secretKey?: string;
   logLevel: string;
+  /** Days a run's record payloads are kept before pruning. */
+  retentionDays: number;
+  /** Where "abrir chamado" sends tickets (JSON POST); unset: tickets are only recorded. */
+  ticketUrl?: string;
 }
 
 export class ConfigProblem extends Error {}
@@ -29,6 +33,21 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigProblem(`${name} must be a port number (0-65535); got "${raw}"`);
   return n;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigProblem(`${name} must be a whole number of 1 or more; got "${raw}"`);
+  return n;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^/]+/.test(raw)) throw new ConfigProblem(`${name} must be an http(s) URL; got "${raw}"`);
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue,
     secretKey: env.PONTE_SECRET_KEY || undefined,
     logLevel,
+    retentionDays: positiveInt(env, 'PONTE_RETENTION_DAYS', 30),
+    ticketUrl: url(env, 'PONTE_TICKET_URL'),
   };
 }

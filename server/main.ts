@@ -21,6 +21,7 @@ import { type DevServer, startDevServer } from './temporal/dev-server';
 import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
 import { createWorker, installTemporalRuntime } from './temporal/worker';
 import { dispatchPending } from './webhooks/dispatch';
+import { pruneOldPayloads } from './runs/retention';
 
 async function main() {
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, demo: { type: 'boolean', default: false } } });
@@ -116,9 +117,15 @@ async function main() {
       taskQueue: config.taskQueue,
       tenantId: DEFAULT_TENANT,
       publicUrl: config.publicUrl,
+      ticketUrl: config.ticketUrl,
       logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
     await app.listen({ host: config.host, port: config.port });
+    // Retention: prune old record payloads now and every hour.
+    const prune = () => void pruneOldPayloads(database.db, config.retentionDays).catch((err) => log.error({ err }, 'retention pruning failed'));
+    prune();
+    const pruner = setInterval(prune, 3600_000);
+    closers.push(async () => clearInterval(pruner));
     // Webhook events stored but not dispatched (a crash right after the 202) go now.
     void dispatchPending(database.db, { client, taskQueue: config.taskQueue }, {}, (msg, err) => log.error({ err }, msg)).catch((err) => log.error({ err }, 'webhook sweep failed'));
     closers.push(() => app.close());

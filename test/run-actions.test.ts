@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { type RunningSimulator, startSimServer } from '../connectors/simulator-kit/server';
+import { runRecords } from '../server/db/schema';
+import { pruneOldPayloads } from '../server/runs/retention';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
 import { type Harness, startHarness } from './support/harness';
 
@@ -13,8 +16,12 @@ describe('acting on the sync log', () => {
   let partial: any;
   const broken: number[] = [];
 
+  const tickets: any[] = [];
+  let ticketServer: RunningSimulator;
+
   beforeAll(async () => {
-    h = await startHarness();
+    ticketServer = await startSimServer({ routes: [{ method: 'POST', path: '/tickets', handler: (req) => (tickets.push({ body: req.body, key: req.headers['idempotency-key'] }), { status: 201, body: {} }) }] });
+    h = await startHarness({ ticketUrl: `${ticketServer.url}/tickets` });
     bling = await startBlingSimulator({ requestsPerSecond: 0 });
     ml = await startMercadoLivreSimulator();
     bling.seedProducts(200);
@@ -27,6 +34,7 @@ describe('acting on the sync log', () => {
     partial = await runFlow(h, flowId);
   });
   afterAll(async () => {
+    await ticketServer?.close();
     await h?.close();
     await bling?.close();
     await ml?.close();
@@ -89,5 +97,30 @@ describe('acting on the sync log', () => {
     expect(hub.body.overall.lastSuccessfulSync).toBeTruthy();
     const perMl = hub.body.connections.find((c: { provider: string }) => c.provider === 'mercadolivre');
     expect(perMl).toMatchObject({ status: 'active', errorsLast24h: 2, recordsThisMonth: 200 });
+  });
+
+  it('opens a ticket for a run\'s failures and sends it to the configured URL, without payloads', async () => {
+    const res = await h.api('POST', `/api/runs/${partial.id}/ticket`, { message: 'Produtos sem preço no Bling' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ runId: partial.id, message: 'Produtos sem preço no Bling', sendError: null });
+    expect(res.body.sentAt).toBeTruthy();
+    expect(res.body.recordKeys).toHaveLength(3);
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0].key).toBe(res.body.id);
+    expect(tickets[0].body.failures).toHaveLength(3);
+    expect(tickets[0].body.failures[0].message).toContain('item.price.invalid');
+    expect(JSON.stringify(tickets[0].body)).not.toContain('"payload"');
+  });
+
+  it('prunes record payloads after the retention period, keeping outcomes and messages', async () => {
+    const before = (await h.database.db.select().from(runRecords)).filter((r) => r.payload);
+    expect(before.length).toBeGreaterThan(0);
+    expect((await pruneOldPayloads(h.database.db, 30)).payloads).toBe(0);
+    const later = new Date(Date.now() + 31 * 24 * 3600_000);
+    const pruned = await pruneOldPayloads(h.database.db, 30, later);
+    expect(pruned.payloads).toBe(before.length);
+    const after = await h.database.db.select().from(runRecords);
+    expect(after.filter((r) => r.payload)).toHaveLength(0);
+    expect(after.filter((r) => r.outcome === 'failed').every((r) => r.message)).toBe(true);
   });
 });

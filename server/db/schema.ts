@@ -277,3 +277,20 @@ export const webhookEvents = pgTable(
   },
   (t) => [uniqueIndex('webhook_events_connection_event_uq').on(t.connectionId, t.eventId), index('webhook_events_status_idx').on(t.status)],
 );
+
+/** "Abrir chamado": a person raised a run's failures to whoever handles them. */
+export const tickets = pgTable('tickets', {
+  id: text('id').primaryKey(),
+  tenantId: tenantId(),
+  runId: text('run_id')
+    .notNull()
+    .references(() => runs.id, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  message: text('message').notNull().default(''),
+  recordKeys: jsonb('record_keys').$type<string[]>().notNull().default([]),
+  /** Where it was sent (the configured ticket URL), when, and what went wrong if it did not arrive. */
+  sentTo: text('sent_to'),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  sendError: text('send_error'),
+  createdAt: createdAt(),
+});

@@ -6,6 +6,7 @@ import { runRecords } from '../db/schema';
 import { listConnections } from '../connections/store';
 import { redactSecrets } from '../connections/test-connection';
 import { hubFigures } from '../runs/hub';
+import { openTicket } from '../runs/tickets';
 import { getRun, listRuns, reprocessRuns, resolveRecords } from '../runs/service';
 
 export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -135,6 +136,23 @@ export function registerRunActionRoutes(app: FastifyInstance, deps: AppDeps) {
         .header('content-disposition', `attachment; filename="ponte-run-${run.id}.json"`)
         .send(text);
     },
+  );
+
+  app.post<{ Params: { id: string }; Body: { title?: string; message?: string; recordKeys?: string[] } | undefined }>(
+    '/api/runs/:id/ticket',
+    {
+      schema: {
+        tags: ['runs'],
+        summary: '"Abrir chamado": record a ticket for the run\'s failures and send it to PONTE_TICKET_URL',
+        params: idParam,
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { title: { type: 'string', minLength: 1, maxLength: 300 }, message: { type: 'string', maxLength: 5000 }, recordKeys: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+        },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await openTicket(db, tenantId, req.params.id, req.body ?? {}, deps.ticketUrl)),
   );
 
   app.get('/api/hub', { schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection' } }, async () =>

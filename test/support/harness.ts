@@ -31,6 +31,8 @@ export interface HarnessOptions {
   withoutWorker?: boolean;
   /** Receives every line the API logs (at trace level), e.g. to prove no secret is logged. */
   logLines?: string[];
+  /** Where "abrir chamado" sends tickets. */
+  ticketUrl?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -61,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 
   const logger = options.logLines ? { level: 'trace', redact: REDACT_PATHS, stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, logger });
+  const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, logger });
   await app.ready();
 
   const api: Harness['api'] = async (method, url, body) => {
