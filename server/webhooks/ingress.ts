@@ -11,11 +11,13 @@ import type { IncomingWebhook } from '../../connectors/types';
 import type { AppDeps } from '../app';
 import { connections, webhookEvents } from '../db/schema';
 import { eq } from 'drizzle-orm';
-import { dispatchEvents } from './dispatch';
+import { WebhookDispatcher } from './dispatch';
 
 export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const starter = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
+  const dispatcher = new WebhookDispatcher(db, starter, (msg, err) => app.log.error({ err }, msg));
+  app.addHook('onClose', async () => dispatcher.idle());
 
   await app.register(async (scope) => {
     // Signatures cover the raw bytes: keep the body as it came, whatever its type.
@@ -68,10 +70,9 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
               .onConflictDoNothing()
               .returning()
           : [];
-        reply.code(202).send({ accepted: stored.length, duplicates: events.length - stored.length });
-        // After the answer: start the runs. A crash here leaves the events `received` for the sweep.
-        void dispatchEvents(db, starter, connection, stored, (msg, err) => req.log.error({ err }, msg)).catch((err) => req.log.error({ err }, 'webhook dispatch failed'));
-        return reply;
+        // Runs start in the background; a crash before they do leaves the events `received` for the sweep at start.
+        if (stored.length) dispatcher.nudge();
+        return reply.code(202).send({ accepted: stored.length, duplicates: events.length - stored.length });
       },
     );
   });
