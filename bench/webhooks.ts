@@ -11,7 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Agent, request } from 'undici';
 import { startBlingSimulator } from '../connectors/bling/simulator';
 import { startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
-import { BLING_PRODUCT_TO_ML_LISTING } from '../server/templates/catalog';
+import { blingProductChangesToMl } from '../server/templates/catalog';
 import { ensureTemporalCli } from '../server/temporal/locate-cli';
 import { startPonteProcess } from '../test/support/ponte-process';
 
@@ -39,20 +39,7 @@ async function main() {
     const mlId = await conn({ name: 'ML', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
     const flow = await ponte.api('POST', '/api/flows', {
       name: 'bench webhooks',
-      document: {
-        schemaVersion: 1,
-        nodes: [
-          { id: 'hook', type: 'trigger.webhook', typeVersion: 1, params: { connectionId: blingId, entity: 'products' } },
-          { id: 'read', type: 'fetch', typeVersion: 1, params: { connectionId: blingId, entity: 'products' } },
-          { id: 'map', type: 'map', typeVersion: 1, params: { fields: BLING_PRODUCT_TO_ML_LISTING } },
-          { id: 'write', type: 'upsert', typeVersion: 1, params: { connectionId: mlId, entity: 'products' } },
-        ],
-        edges: [
-          { from: 'hook', fromPort: 'out', to: 'read' },
-          { from: 'read', fromPort: 'out', to: 'map' },
-          { from: 'map', fromPort: 'out', to: 'write' },
-        ],
-      },
+      document: blingProductChangesToMl(blingId, mlId),
     });
     await ponte.api('POST', `/api/flows/${flow.body.id}/publish`);
     const url = (await ponte.api('GET', `/api/connections/${blingId}/webhook`)).body.webhookUrl.replace('http://127.0.0.1:3000', ponte.url);

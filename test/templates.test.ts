@@ -50,9 +50,10 @@ describe('templates', () => {
 
     const applied = await h.api('POST', '/api/templates/bling-mercadolivre/apply', { connections: { erp, channel } });
     expect(applied.status).toBe(201);
-    expect(applied.body.flows).toHaveLength(1);
-    const [flow] = applied.body.flows;
-    expect(flow).toMatchObject({ version: 1, name: 'Produtos: Bling → Mercado Livre' });
+    expect(applied.body.flows.map((f: { name: string }) => f.name)).toEqual(['Produtos: Bling → Mercado Livre', 'Produtos em tempo real: Bling → Mercado Livre']);
+    const [flow, realTime] = applied.body.flows;
+    expect(flow).toMatchObject({ version: 1 });
+    expect((await h.api('GET', `/api/flows/${realTime.id}`)).body.document.nodes[0].type).toBe('trigger.webhook');
 
     // An ordinary flow: it can be opened and edited like any other.
     const opened = await h.api('GET', `/api/flows/${flow.id}`);

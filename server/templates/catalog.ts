@@ -36,6 +36,27 @@ const trigger = { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {
 const chain = (...ids: string[]) => ids.slice(1).map((to, i) => ({ from: ids[i], fromPort: 'out', to }));
 const row = (ids: string[]) => Object.fromEntries(ids.map((id, i) => [id, { x: i * 220, y: 0 }]));
 
+/**
+ * Real-time companion of the products flow: each product change Bling notifies (webhook) is
+ * listed on Mercado Livre at once, reading only that product.
+ */
+export function blingProductChangesToMl(erpId: string, channelId: string): FlowDocument {
+  const ids = ['on-change', 'read-product', 'to-listing', 'write-listing'];
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'on-change', type: 'trigger.webhook', typeVersion: 1, params: { connectionId: erpId, entity: 'products' } },
+      { id: 'read-product', type: 'fetch', typeVersion: 1, params: { connectionId: erpId, entity: 'products' } },
+      { id: 'to-listing', type: 'map', typeVersion: 1, params: { fields: BLING_PRODUCT_TO_ML_LISTING } },
+      // The batch flow already matched existing listings by SKU; here the bindings it left suffice,
+      // and one request per change keeps up with bursts of notifications.
+      { id: 'write-listing', type: 'upsert', typeVersion: 1, params: { connectionId: channelId, entity: 'products', matchBy: 'binding' } },
+    ],
+    edges: chain(...ids),
+    layout: row(ids),
+  };
+}
+
 /** Bling (ERP) -> Mercado Livre (channel): the ERP owns products, prices and stock. */
 const blingToMercadoLivre: FlowTemplate = {
   id: 'bling-mercadolivre',
@@ -72,6 +93,11 @@ const blingToMercadoLivre: FlowTemplate = {
           edges: chain(...ids),
           layout: row(ids),
         },
+      },
+      {
+        name: `Produtos em tempo real: ${erp.name} → ${channel.name}`,
+        description: 'A cada alteração de produto avisada pelo Bling (webhook), atualiza o anúncio na hora.',
+        document: blingProductChangesToMl(erp.id, channel.id),
       },
     ];
   },
