@@ -57,9 +57,18 @@ export const REDACT_PATHS = [
 const uiDist = fileURLToPath(new URL('../ui/dist', import.meta.url));
 const uiPlaceholder = fileURLToPath(new URL('../ui/placeholder', import.meta.url));
 
+/** Webhook URLs carry the connection's token in the path: logs get it masked. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(\/webhooks\/[^/?]+\/)[^/?]+/, '$1••••');
+}
+
+/** The request as logged: method and URL, with secrets in the URL masked. */
+const requestSerializer = (req: { method: string; url: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), reqId: req.id });
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const logger = deps.logger && typeof deps.logger === 'object' ? { ...deps.logger, serializers: { req: requestSerializer, ...deps.logger.serializers } } : (deps.logger ?? false);
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger,
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });

@@ -72,6 +72,17 @@ describe('connections', () => {
     expect(logLines.length).toBeGreaterThan(5);
   });
 
+  it('never logs the webhook token, even for deliveries it refuses', async () => {
+    const conn = await h.api('POST', '/api/connections', blingBody({ credentials: { accessToken: 'tok-abc-9876', clientSecret: 'app-secret-5432' } }));
+    const url = new URL((await h.api('GET', `/api/connections/${conn.body.id}/webhook`)).body.webhookUrl);
+    const token = url.pathname.split('/').pop()!;
+    const refused = await h.app.inject({ method: 'POST', url: url.pathname, payload: '{"event":"product.updated"}', headers: { 'content-type': 'application/json' } });
+    expect(refused.statusCode).toBe(401);
+    const logged = logLines.join('');
+    expect(logged).toContain(`/webhooks/${conn.body.id}/••••`);
+    expect(logged).not.toContain(token);
+  });
+
   it('answers bad input with one message per field and saves nothing', async () => {
     const before = (await h.api('GET', '/api/connections')).body.connections.length;
     const res = await h.api('POST', '/api/connections', { name: 'X', provider: 'tray', credentials: {} });
