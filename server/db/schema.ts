@@ -4,7 +4,7 @@
  * Every row carries its tenant; every query filters by it.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -217,37 +217,141 @@ export const pages = pgTable(
  * Internal id (the source's) <-> external id (the target connection's), per entity.
  * `pending` marks a create that was sent but not confirmed, claimed by one run: a later attempt
  * (or a run taking over from one that died) looks the record up by SKU before creating it again.
+ * `orphan`: one side was deleted; `conflict`: both sides changed since the last sync (`conflict`
+ * holds the three versions until a person resolves it).
  */
 export const bindings = pgTable(
   'bindings',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     tenantId: tenantId(),
+    /** The target side: the connection the external id belongs to. */
     connectionId: text('connection_id')
       .notNull()
       .references(() => connections.id, { onDelete: 'cascade' }),
+    /** The side the internal id belongs to ('' for bindings made by hand without one). */
+    sourceConnectionId: text('source_connection_id').notNull().default(''),
     entity: text('entity').notNull(),
     internalId: text('internal_id').notNull(),
     externalId: text('external_id'),
     sku: text('sku'),
-    status: text('status').$type<'pending' | 'active' | 'orphan' | 'conflict'>().notNull(),
+    status: text('status').$type<BindingStatus>().notNull(),
     /** The run writing this record now (pending bindings): two runs never create the same record. */
     claimedBy: text('claimed_by'),
+    /** The flow that last wrote through this binding (re-sync runs it again for one record). */
+    flowId: text('flow_id'),
     /** Hash of the content last pushed to the external side: equal content is skipped. */
     hashOut: text('hash_out'),
+    /** Hash of the external record's mapped fields as last read back from it. */
+    hashIn: text('hash_in'),
+    /** The mapped fields last pushed: the common base of a three-way conflict check. */
+    lastPushed: jsonb('last_pushed').$type<Record<string, unknown>>(),
+    conflict: jsonb('conflict').$type<BindingConflict>(),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
     notes: text('notes'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('bindings_internal_uq').on(t.connectionId, t.entity, t.internalId),
+    uniqueIndex('bindings_internal_uq').on(t.connectionId, t.entity, t.sourceConnectionId, t.internalId),
     uniqueIndex('bindings_external_uq')
       .on(t.connectionId, t.entity, t.externalId)
       .where(sql`${t.externalId} is not null`),
     index('bindings_sku_idx').on(t.connectionId, t.entity, t.sku),
+    index('bindings_status_idx').on(t.tenantId, t.status),
   ],
 );
+
+export type BindingStatus = 'pending' | 'active' | 'orphan' | 'conflict';
+
+/** Both sides changed the same fields since the last sync: base (last pushed), ours (source, mapped), theirs (target now). */
+export interface BindingConflict {
+  fields: string[];
+  base: Record<string, unknown>;
+  source: Record<string, unknown>;
+  target: Record<string, unknown>;
+  /** The record as the flow would write it (mapped), so a resolution can push it without a new run. */
+  write: { data: Record<string, unknown>; sku?: string };
+  hash: string;
+  runId: string;
+  detectedAt: string;
+}
+
+/** De-para: one value map per connection and field (carrier, payment method, order status...). */
+export const valueMaps = pgTable(
+  'value_maps',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    /** What expressions call it by: `$depara('carrier', ...)`. */
+    name: text('name').notNull(),
+    label: text('label'),
+    /** Used for a value with no entry; null means an unmapped value fails the record. */
+    defaultValue: text('default_value'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('value_maps_connection_name_uq').on(t.connectionId, t.name)],
+);
+
+export const valueMapEntries = pgTable(
+  'value_map_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    mapId: text('map_id')
+      .notNull()
+      .references(() => valueMaps.id, { onDelete: 'cascade' }),
+    sourceValue: text('source_value').notNull(),
+    targetValue: text('target_value').notNull(),
+  },
+  (t) => [uniqueIndex('value_map_entries_map_source_uq').on(t.mapId, t.sourceValue)],
+);
+
+/** "Descoberta": a match of unbound records of two connections by SKU, reported before anything is bound. */
+export const discoveries = pgTable('discoveries', {
+  id: text('id').primaryKey(),
+  tenantId: tenantId(),
+  /** The side whose ids become internal ids (usually the ERP). */
+  sourceConnectionId: text('source_connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  /** The side whose ids become external ids (the binding's connection). */
+  connectionId: text('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  entity: text('entity').notNull(),
+  status: text('status').$type<'running' | 'ready' | 'confirmed' | 'error'>().notNull().default('running'),
+  report: jsonb('report'),
+  error: text('error'),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+});
+
+/** Orphan detection: the ids a connection still has, compared with its bindings. */
+export const reconciliations = pgTable('reconciliations', {
+  id: text('id').primaryKey(),
+  tenantId: tenantId(),
+  connectionId: text('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  entity: text('entity').notNull(),
+  /** running -> done | blocked (the delete guard refused: a partial read is not a mass delete) | error. */
+  status: text('status').$type<'running' | 'done' | 'blocked' | 'error'>().notNull().default('running'),
+  bound: integer('bound').notNull().default(0),
+  seen: integer('seen').notNull().default(0),
+  missing: integer('missing').notNull().default(0),
+  marked: integer('marked').notNull().default(0),
+  /** Largest share of bound records that may be marked orphan at once (0..1). */
+  maxShare: doublePrecision('max_share').notNull().default(0.1),
+  message: text('message'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
 
 /**
  * Provider webhook deliveries, one row per event (unique per connection and provider event id):
