@@ -2,12 +2,11 @@
  * Temporal activities: every piece of I/O a run does. The workflow passes references
  * (run id, version id, page number); records are read from and written to the database here.
  */
-import { setMaxListeners } from 'node:events';
-import { Context } from '@temporalio/activity';
+import { cancellation, heartbeat } from './context';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { AuthError, ConfigError } from '../connectors/http/errors';
+import { AuthError, ConfigError, ConnectorError, hintFor } from '../connectors/http/errors';
 import { withInlineRetry } from '../connectors/http/retry';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
@@ -22,8 +21,11 @@ import { refreshConnectionTokens } from '../server/connections/oauth';
 import { getConnection, loadOpenableConnection, setStatus } from '../server/connections/store';
 import type { Db } from '../server/db/client';
 import { flowState, flowVersions, pages, runs, webhookEvents } from '../server/db/schema';
+import { separateEchoes } from '../server/bindings/echo';
 import { commitStep, committedStep, countOutcomes, insertOutcomes } from '../server/runs/log';
 import type { SecretBox } from '../server/secrets/crypto';
+import { ValueMaps } from '../server/value-maps/lookup';
+import { loadValueMaps } from '../server/value-maps/store';
 import type { FetchPageInput, FetchPageResult, FinishRunInput, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
 import { translatingFailures } from './failures';
 
@@ -41,7 +43,7 @@ const INCREMENTAL_OVERLAP_MS = 60_000;
 export function createActivities(deps: ActivityDeps) {
   const { db, box, pacers } = deps;
   // Versions are immutable: compile each once per process.
-  const versions = new Map<string, { document: FlowDocument; plan: Plan }>();
+  const versions = new Map<string, { document: FlowDocument; plan: Plan; flowId: string }>();
 
   async function loadVersion(versionId: string) {
     let v = versions.get(versionId);
@@ -49,7 +51,7 @@ export function createActivities(deps: ActivityDeps) {
       const [row] = await db.select().from(flowVersions).where(eq(flowVersions.id, versionId));
       if (!row) throw new Error(`Flow version ${versionId} not found`);
       const document = migrateDocument(row.document);
-      v = { document, plan: compilePlan(document) };
+      v = { document, plan: compilePlan(document), flowId: row.flowId };
       versions.set(versionId, v);
     }
     return v;
@@ -110,23 +112,6 @@ export function createActivities(deps: ActivityDeps) {
     throw new Error(`Stage ${id} not in the plan`);
   }
 
-  const heartbeat = () => {
-    try {
-      Context.current().heartbeat();
-    } catch {
-      // Outside an activity (unit use): nothing to report to.
-    }
-  };
-  const cancellation = () => {
-    try {
-      const signal = Context.current().cancellationSignal;
-      // Every in-flight request of a page listens on it; dozens at once are expected.
-      setMaxListeners(0, signal);
-      return signal;
-    } catch {
-      return undefined;
-    }
-  };
 
   return translatingFailures({
     /** Pins the run to its version and returns the document (recorded in history). */
@@ -180,8 +165,8 @@ export function createActivities(deps: ActivityDeps) {
         await storePage(input, node.id, fromEvent);
         return { seq: input.seq, count: fromEvent.length, nextCursor: null };
       }
-      if (input.trigger?.reprocessOf) {
-        // Reprocessing reads exactly the records that failed, by id, a page at a time.
+      if (input.trigger?.reprocessOf || input.trigger?.resyncOf) {
+        // Reprocessing (and re-syncing one record) reads exactly those records, by id, a page at a time.
         const [run] = await db.select({ keys: runs.sourceKeys }).from(runs).where(eq(runs.id, input.runId));
         const keys = run?.keys ?? [];
         const from = Number(input.cursor ?? 0);
@@ -220,7 +205,7 @@ export function createActivities(deps: ActivityDeps) {
       const already = await committedStep(db, key);
       if (already) return already;
 
-      const { document, plan } = await loadVersion(input.versionId);
+      const { document, plan, flowId } = await loadVersion(input.versionId);
       const stage = stageOf(plan, input.stageId);
       const [page] = await db
         .select({ records: pages.records })
@@ -229,11 +214,21 @@ export function createActivities(deps: ActivityDeps) {
       if (!page) throw new Error(`Page ${input.pageSeq} of ${stage.input} is missing for run ${input.runId}`);
       let records = page.records as SyncRecord[];
 
+      // A record this flow reads that another flow wrote, unchanged since: not sent back.
+      const sourceNode = nodeOf(document, plan.source.nodeId);
+      const { changes, echoes } = stage.input === plan.source.nodeId ? await separateEchoes(db, input.tenantId, sourceNode.params.connectionId as string, sourceNode.params.entity as string, records) : { changes: records, echoes: [] };
+      records = changes;
+      const echoOutcomes: OutcomeRow[] = echoes.map((e) => ({ recordKey: e.key, outcome: 'skipped', message: e.message }));
+
       // Pure nodes, record by record: a record that fails or is filtered stops here.
+      const pureNodeIds = stage.nodeIds.slice(0, -1);
+      // $depara searches the stage's target connection first, then the flow's source (loaded once per page).
+      const mapOwners = [nodeOf(document, stage.id).params.connectionId, sourceNode.params.connectionId].filter((id): id is string => typeof id === 'string');
+      const env = { valueMaps: pureNodeIds.length ? await loadValueMaps(db, input.tenantId, mapOwners) : ValueMaps.none() };
       const pureOutcomes = new Map<string, OutcomeRow[]>();
-      for (const nodeId of stage.nodeIds.slice(0, -1)) {
+      for (const nodeId of pureNodeIds) {
         const node = nodeOf(document, nodeId);
-        const fn: RecordFunction = pureExecutors[node.type].compile(node.params);
+        const fn: RecordFunction = pureExecutors[node.type].compile(node.params, env);
         const survivors: SyncRecord[] = [];
         const dropped: OutcomeRow[] = [];
         for (const record of records) {
@@ -242,7 +237,9 @@ export function createActivities(deps: ActivityDeps) {
             if (out) survivors.push(out);
             else dropped.push({ recordKey: record.key, outcome: 'skipped', message: `Filtered out by ${nodeId}` });
           } catch (err) {
-            dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
+            // A refusal of this record (a value with no de-para entry) says what to add; anything else is the expression's fault.
+            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: record.data });
+            else dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
           }
         }
         pureOutcomes.set(nodeId, dropped);
@@ -257,6 +254,8 @@ export function createActivities(deps: ActivityDeps) {
           tenantId: input.tenantId,
           runId: input.runId,
           nodeId: stage.id,
+          flowId,
+          sourceConnectionId: sourceNode.params.connectionId as string,
           pacers,
           loadConnection: (id) => openStored(input.tenantId, id),
           heartbeat,
@@ -266,13 +265,13 @@ export function createActivities(deps: ActivityDeps) {
         records,
       ));
 
-      const allOutcomes = [...[...pureOutcomes.values()].flat(), ...result.outcomes];
+      const allOutcomes = [...echoOutcomes, ...[...pureOutcomes.values()].flat(), ...result.outcomes];
       const counters = countOutcomes(allOutcomes);
       await db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
         await result.commit(tx);
         for (const [nodeId, rows] of pureOutcomes) await insertOutcomes(tx, input.tenantId, input.runId, nodeId, rows);
-        await insertOutcomes(tx, input.tenantId, input.runId, stage.id, result.outcomes);
+        await insertOutcomes(tx, input.tenantId, input.runId, stage.id, [...echoOutcomes, ...result.outcomes]);
         if (stage.storesOutput)
           await tx
             .insert(pages)
@@ -289,6 +288,8 @@ export function createActivities(deps: ActivityDeps) {
       const [run] = await db.select().from(runs).where(and(eq(runs.tenantId, input.tenantId), eq(runs.id, input.runId)));
       if (!run) throw new Error(`Run ${input.runId} not found`);
       const status = input.error ? 'error' : run.failed + run.conflict > 0 ? 'partial' : 'success';
+      // A failure at a map or transform node is closed by the write of the stage that node feeds.
+      const stageOfNode = run.reprocessOf ? Object.fromEntries((await loadVersion(run.versionId)).plan.levels.flat().flatMap((s) => s.nodeIds.map((id) => [id, s.id]))) : {};
       await db.transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
         await tx
@@ -314,7 +315,8 @@ export function createActivities(deps: ActivityDeps) {
             update run_records o set resolved_at = now(), resolution = ${`Reprocessed in run ${run.id}`}
             from run_records n
             where o.run_id = ${run.reprocessOf} and o.outcome in ('failed', 'conflict') and o.resolved_at is null
-              and n.run_id = ${run.id} and n.record_key = o.record_key and n.node_id = o.node_id
+              and n.run_id = ${run.id} and n.record_key = o.record_key
+              and n.node_id = coalesce(${JSON.stringify(stageOfNode)}::jsonb ->> o.node_id, o.node_id)
               and n.outcome in ('created', 'updated', 'skipped')`);
       });
       deps.onRunChanged?.(input.runId);

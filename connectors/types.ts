@@ -117,10 +117,14 @@ export interface OAuth2Definition {
   sendsRedirectUri: boolean;
 }
 
+/** What a system is to a seller: the ERP owns prices, stock and fiscal data; a channel owns orders and what the buyer typed. */
+export type ConnectorRole = 'erp' | 'channel' | 'other';
+
 export interface ConnectorDefinition {
   id: string;
   name: string;
   description: string;
+  role: ConnectorRole;
   /** The provider's real API base URL; overridable per connection (sandboxes, simulators). */
   defaultBaseUrl: string;
   credentialSchema: CredentialSchema;

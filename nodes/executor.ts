@@ -4,12 +4,18 @@
  */
 import type { SyncRecord } from '../connectors/types';
 import type { RecordOutcome } from '../server/db/schema';
+import type { ValueMaps } from '../server/value-maps/lookup';
 
 /** A pure node compiled once per stage run: returns the new record, or null to drop it. */
 export type RecordFunction = (record: SyncRecord) => Promise<SyncRecord | null>;
 
+/** What a stage run loads once for its pure nodes: the de-para maps its expressions may call. */
+export interface PureEnv {
+  valueMaps: ValueMaps;
+}
+
 export interface PureExecutor {
-  compile(params: Record<string, unknown>): RecordFunction;
+  compile(params: Record<string, unknown>, env: PureEnv): RecordFunction;
 }
 
 export interface OutcomeRow {
@@ -31,6 +37,9 @@ export interface EffectContext {
   tenantId: string;
   runId: string;
   nodeId: string;
+  flowId: string;
+  /** The connection the flow reads from: the side internal ids belong to. */
+  sourceConnectionId: string;
   pacers: PacerRegistry;
   loadConnection(id: string): Promise<OpenableConnection>;
   heartbeat(): void;

@@ -17,8 +17,12 @@ import { FlowInvalid, NotFoundError } from './flows/service';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
 import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
+import { registerBindingRoutes } from './routes/bindings';
+import { registerDiscoveryRoutes } from './routes/discoveries';
+import { registerReconciliationRoutes } from './routes/reconciliations';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerValueMapRoutes } from './routes/value-maps';
 import { registerWebhookIngress } from './webhooks/ingress';
 import { RunWatcher } from './live/run-watcher';
 import { NotPublished } from './runs/service';
@@ -131,10 +135,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerCatalogRoutes(app);
   registerConnectionRoutes(app, deps);
+  registerValueMapRoutes(app, deps);
   registerFlowRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerRunActionRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  registerBindingRoutes(app, deps);
+  registerDiscoveryRoutes(app, deps);
+  registerReconciliationRoutes(app, deps);
   await registerWebhookIngress(app, deps);
 
   // wildcard: files are looked up per request, so a UI rebuilt while the server runs is served at once.

@@ -22,6 +22,7 @@ import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
 import { createWorker, installTemporalRuntime } from './temporal/worker';
 import { dispatchPending } from './webhooks/dispatch';
 import { pruneOldPayloads } from './runs/retention';
+import { startDueReconciliations } from './bindings/reconcile';
 
 async function main() {
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, demo: { type: 'boolean', default: false } } });
@@ -126,6 +127,15 @@ async function main() {
     prune();
     const pruner = setInterval(prune, 3600_000);
     closers.push(async () => clearInterval(pruner));
+    // Orphan detection: today's reconciliation of each bound (connection, entity). Its ids are per day, so
+    // checking every hour starts it once a day, whichever of several servers gets there first.
+    const reconcile = () =>
+      void startDueReconciliations(database.db, { client, taskQueue: config.taskQueue }, DEFAULT_TENANT)
+        .then(({ failed }) => failed.forEach((f) => log.warn(`Reconciliation of ${f.entity} at connection ${f.connectionId} could not start: ${f.error}`)))
+        .catch((err) => log.error({ err }, 'starting reconciliations failed'));
+    reconcile();
+    const reconciler = setInterval(reconcile, 3600_000);
+    closers.push(async () => clearInterval(reconciler));
     // Webhook events stored but not dispatched (a crash right after the 202) go now.
     void dispatchPending(database.db, { client, taskQueue: config.taskQueue }, {}, (msg, err) => log.error({ err }, msg)).catch((err) => log.error({ err }, 'webhook sweep failed'));
     closers.push(() => app.close());

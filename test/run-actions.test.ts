@@ -76,9 +76,13 @@ describe('acting on the sync log', () => {
     const body = res.json();
     expect(body.run).toMatchObject({ id: partial.id, status: 'partial' });
     expect(body.records).toHaveLength(200);
-    const withPayload = body.records.filter((r: { payload: unknown }) => r.payload);
-    expect(withPayload).toHaveLength(3);
-    expect(withPayload[0].payload).toMatchObject({ price: 0, currency_id: 'BRL' });
+    // Every record carries what was sent (created) or what could not be (failed).
+    expect(body.records.every((r: { payload: unknown }) => r.payload)).toBe(true);
+    const failed = body.records.filter((r: { outcome: string }) => r.outcome === 'failed');
+    expect(failed).toHaveLength(3);
+    expect(failed[0].payload).toMatchObject({ price: 0, currency_id: 'BRL' });
+    const created = body.records.find((r: { outcome: string }) => r.outcome === 'created');
+    expect(created.payload).toMatchObject({ currency_id: 'BRL', title: expect.any(String) });
     for (const secret of [bling.credentials.accessToken, ml.credentials.accessToken]) expect(res.body).not.toContain(secret);
   });
 

@@ -1,2 +1,3 @@
 /** Entry point of the workflow bundle: workflow code only, deterministic, no I/O. */
 export { flowRun, scheduledFlowRun } from './flow-run';
+export { bindingDiscovery, bindingReconciliation } from './bindings';

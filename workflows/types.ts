@@ -10,6 +10,8 @@ export interface RunTrigger {
   eventRef?: number;
   /** Reprocessing: the run whose failed records this one reads again (listed on the run row). */
   reprocessOf?: string;
+  /** Re-sync of one mapping (binding id): the source reads only the run's source keys. */
+  resyncOf?: number;
 }
 
 export interface FlowRunInput {

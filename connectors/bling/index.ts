@@ -19,6 +19,7 @@ export { toBlingDate } from './client';
 
 export const bling = defineConnector({
   id: 'bling',
+  role: 'erp',
   name: 'Bling',
   description: 'ERP Bling (API v3): produtos, estoque, preços, pedidos de venda, contatos.',
   defaultBaseUrl: 'https://api.bling.com.br/Api/v3',

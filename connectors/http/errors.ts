@@ -14,6 +14,7 @@ export type ConnectorErrorKind =
   | 'ValidationError'
   | 'Conflict'
   | 'MappingNotFound'
+  | 'ValueMapMissing'
   | 'ConfigError';
 
 export interface ErrorDetails {
@@ -82,9 +83,18 @@ export class Conflict extends ConnectorError {
   readonly failsRun = false;
 }
 
-/** No binding or de-para entry for a value the record needs: a per-record outcome. */
+/** No binding for a record the write needs: a per-record outcome. */
 export class MappingNotFound extends ConnectorError {
   readonly kind = 'MappingNotFound';
+  readonly failsRun = false;
+}
+
+/**
+ * A value with no entry in its de-para (value map) and no default, or a de-para that does not
+ * exist: a per-record outcome. Never passed through untranslated nor auto-created.
+ */
+export class ValueMapMissing extends ConnectorError {
+  readonly kind = 'ValueMapMissing';
   readonly failsRun = false;
 }
 
@@ -95,7 +105,7 @@ export class ConfigError extends ConnectorError {
 }
 
 /** Kinds that retrying cannot fix. Used as the activities' `nonRetryableErrorTypes`. */
-export const NON_RETRYABLE_KINDS: ConnectorErrorKind[] = ['AuthError', 'ConfigError', 'ValidationError', 'NotFound', 'Conflict', 'MappingNotFound'];
+export const NON_RETRYABLE_KINDS: ConnectorErrorKind[] = ['AuthError', 'ConfigError', 'ValidationError', 'NotFound', 'Conflict', 'MappingNotFound', 'ValueMapMissing'];
 
 const HINTS: Record<ConnectorErrorKind, string> = {
   AuthError: 'Credentials were refused (401/403). Renew them on the connection and test it again.',
@@ -105,6 +115,7 @@ const HINTS: Record<ConnectorErrorKind, string> = {
   ValidationError: 'The provider refused the record. Fix the fields named in the message, then reprocess.',
   Conflict: 'The provider reports a duplicate (409). Resolved through idempotency; check the mapping if it repeats.',
   MappingNotFound: 'No mapping for this record. Create it or run discovery, then reprocess.',
+  ValueMapMissing: 'A value has no translation in a de-para (value map). Add the entry named in the message (or give the map a default), then reprocess.',
   ConfigError: 'The flow or connection is set up wrongly. Fix the setting named in the message.',
 };
 

@@ -13,6 +13,7 @@ import { lojaIntegradaWebhooks } from './webhooks';
 
 export const lojaintegrada = defineConnector({
   id: 'lojaintegrada',
+  role: 'channel',
   name: 'Loja Integrada',
   description: 'Loja virtual Loja Integrada (API v1): produtos com variações, estoque, preços, pedidos (situação e rastreio) e clientes.',
   defaultBaseUrl: 'https://api.awsli.com.br/v1',

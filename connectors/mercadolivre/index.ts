@@ -14,6 +14,7 @@ export { mercadolivreWebhooks } from './webhooks';
 
 export const mercadolivre = defineConnector({
   id: 'mercadolivre',
+  role: 'channel',
   name: 'Mercado Livre',
   description: 'Marketplace Mercado Livre: anúncios (com variações), estoque, preços, pedidos e rastreamento.',
   defaultBaseUrl: 'https://api.mercadolibre.com',

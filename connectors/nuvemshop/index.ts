@@ -13,6 +13,7 @@ import { webhooks } from './webhooks';
 
 export const nuvemshop = defineConnector({
   id: 'nuvemshop',
+  role: 'channel',
   name: 'Nuvemshop',
   description: 'Loja virtual Nuvemshop / Tiendanube (API v1): produtos com variações, estoque, preços, pedidos e clientes.',
   // The store id is appended to every path (`/v1/{store_id}/products`); it comes from the credentials.

@@ -270,6 +270,7 @@ async function test(ctx: ConnectionContext): Promise<HttpResponse> {
 
 export const postgres = defineConnector({
   id: 'postgres',
+  role: 'erp',
   name: 'PostgreSQL (ERP legado)',
   description: 'ERP legado num banco PostgreSQL: lê e grava tabelas (ou lê uma consulta SQL) de produtos, estoque, preços, pedidos, clientes e notas.',
   // Not an HTTP API: the address is in the connection string (a secret credential); base URL is unused.

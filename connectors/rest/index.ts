@@ -242,6 +242,7 @@ function support(entity: EntityName): EntitySupport {
 
 export const rest = defineConnector({
   id: 'rest',
+  role: 'other',
   name: 'HTTP/REST genérico',
   description: 'Qualquer API JSON sem conector próprio: caminhos, paginação, campos e autenticação descritos nas configurações da conexão.',
   defaultBaseUrl: 'https://api.example.com',

@@ -18,6 +18,7 @@ import { shopifyWebhooks } from './webhooks';
 
 export const shopify = defineConnector({
   id: 'shopify',
+  role: 'channel',
   name: 'Shopify',
   description: 'Loja Shopify (Admin API GraphQL): produtos e variações, estoque por local, preços, pedidos (status e rastreio) e clientes.',
   defaultBaseUrl: `https://{shop}.myshopify.com/admin/api/${API_VERSION}`,

@@ -21,6 +21,7 @@ export const TINY_DEFAULT_RATE_LIMIT = { requestsPerSecond: 29 / 60, burst: 1 };
 
 export const tiny = defineConnector({
   id: 'tiny',
+  role: 'erp',
   name: 'Tiny',
   description: 'ERP Tiny (Olist Tiny, API v2): produtos com variações, estoque, preços, pedidos de venda, contatos e webhooks.',
   defaultBaseUrl: 'https://api.tiny.com.br/api2',

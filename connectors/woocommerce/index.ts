@@ -12,6 +12,7 @@ import { webhooks } from './webhooks';
 
 export const woocommerce = defineConnector({
   id: 'woocommerce',
+  role: 'channel',
   name: 'WooCommerce',
   description: 'Loja WooCommerce (REST API v3): produtos e variações, estoque, preços, pedidos, clientes, webhooks.',
   // Each store is its own site; the connection's base URL names it.

@@ -18,7 +18,7 @@ export const mapNode: NodeDefinition = {
       fields: {
         type: 'object',
         title: 'Fields',
-        description: 'Target field name -> JSONata expression, e.g. {"title": "nome", "price": "preco"}.',
+        description: 'Target field name -> JSONata expression, e.g. {"title": "nome", "price": "preco"}. $depara(\'carrier\', value) translates a coded value through a de-para map.',
         additionalProperties: { type: 'string', minLength: 1, 'x-ponte-expression': true },
       },
       keepUnmapped: { type: 'boolean', default: false, title: 'Keep fields not mapped' },

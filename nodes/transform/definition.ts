@@ -16,7 +16,7 @@ export const transformNode: NodeDefinition = {
     required: ['mode', 'expression'],
     properties: {
       mode: { type: 'string', enum: ['expression', 'filter'], title: 'Mode' },
-      expression: { type: 'string', minLength: 1, title: 'Expression', 'x-ponte-expression': true },
+      expression: { type: 'string', minLength: 1, title: 'Expression', description: "JSONata over the record; $depara('name', value) translates a coded value through a de-para map.", 'x-ponte-expression': true },
     },
   },
   inputs: [recordsIn],

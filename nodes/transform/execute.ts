@@ -1,13 +1,14 @@
 import jsonata from 'jsonata';
 import type { PureExecutor } from '../executor';
+import { withPonteFunctions } from '../expression-functions';
 
 export class TransformError extends Error {
   override name = 'TransformError';
 }
 
 export const transformExecutor: PureExecutor = {
-  compile(params) {
-    const expression = jsonata(params.expression as string);
+  compile(params, env) {
+    const expression = withPonteFunctions(jsonata(params.expression as string), env);
     if (params.mode === 'filter') {
       return async (record) => ((await expression.evaluate(record.data)) ? record : null);
     }

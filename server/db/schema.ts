@@ -134,7 +134,7 @@ export const runs = pgTable(
     version: integer('version').notNull(),
     workflowId: text('workflow_id').notNull(),
     /** {type: manual|schedule|webhook, by?, eventId?} */
-    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string; eventRef?: number; reprocessOf?: string }>().notNull(),
+    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string; eventRef?: number; reprocessOf?: string; resyncOf?: number }>().notNull(),
     status: text('status').$type<'running' | 'success' | 'partial' | 'error'>().notNull().default('running'),
     error: text('error'),
     pages: integer('pages').notNull().default(0),

@@ -80,8 +80,10 @@ export interface MercadoLivreSimulator extends RunningSimulator {
   /** Every access token issued so far stops working, as after 6 hours. */
   expireAccessTokens(): void;
   itemsBySku(sku: string): MlItem[];
-  /** Listings already on the account (not counted in `stats.creates`), SKUs `ML-000000`…; `variations` gives each that many. */
-  seedItems(count: number, options?: { startAt?: number; variations?: number; lastUpdated?: string }): MlItem[];
+  /** Listings already on the account (not counted in `stats.creates`), SKUs `ML-000000`… (or `skuPrefix`); `variations` gives each that many. */
+  seedItems(count: number, options?: { startAt?: number; variations?: number; lastUpdated?: string; skuPrefix?: string }): MlItem[];
+  /** Item searches list only this share of the listings, with a total that agrees (a partial read nothing flags); 1 lists all again. */
+  searchOnly(share: number): void;
   /** Sales, one minute apart from 30 days ago; every 10th cancelled unless `status` is given. */
   seedOrders(count: number, options?: { status?: MlOrderStatus; shippingMode?: ShippingMode; createdFrom?: number }): MlOrder[];
   /** A change on ML's side: `last_updated` moves and an orders_v2 notification is logged. */
@@ -268,7 +270,7 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
     credentials,
     stats,
     expireAccessTokens: () => validTokens.clear(),
-    itemsBySku: (sku) => [...(itemStore.bySku.get(sku) ?? [])].map((id) => itemStore.items.get(id)!),
+    itemsBySku: (sku) => [...(itemStore.bySku.get(sku) ?? [])].flatMap((id) => itemStore.items.get(id) ?? []),
     seedItems: (count, seedOptions) => itemStore.seed(count, seedOptions),
     seedOrders: (count, seedOptions) => orderStore.seed(count, seedOptions),
     updateOrder: (id, change) => orderStore.update(id, change),
@@ -277,6 +279,9 @@ export async function startMercadoLivreSimulator(options: MercadoLivreSimulatorO
       else itemStore.priceAutomation.delete(itemId);
     },
     expireScrolls: () => itemStore.expireScrolls(),
+    searchOnly(share) {
+      itemStore.searchShare = share;
+    },
     useUnauthorizedShape(shape) {
       unauthorizedShape = shape;
     },

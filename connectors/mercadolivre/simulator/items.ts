@@ -87,6 +87,8 @@ export class ItemStore {
   private readonly skusOfItem = new Map<string, string[]>();
   readonly priceAutomation = new Set<string>();
   private readonly scrolls = new Map<string, { ids: string[]; position: number; expiresAt: number }>();
+  /** Share of the listings a search lists (1: all), for a provider answering with part of the catalogue. */
+  searchShare = 1;
   readonly counters = { creates: 0, updates: 0, variationsDeleted: 0, scanPages: 0, offsetPages: 0 };
   private nextId = 1_000_000_000;
   private nextVariationId = 180_000_000_000;
@@ -107,12 +109,15 @@ export class ItemStore {
     this.scrolls.clear();
   }
 
-  /** Listings already on the account (not counted as API creates). `variations` gives each one that many. */
-  seed(count: number, options: { startAt?: number; variations?: number; lastUpdated?: string } = {}): MlItem[] {
+  /**
+   * Listings already on the account (not counted as API creates). `variations` gives each one that
+   * many; `skuPrefix` (default `ML-`) lets the SKUs be an ERP's own (Bling's seeds are `SKU-000000`…).
+   */
+  seed(count: number, options: { startAt?: number; variations?: number; lastUpdated?: string; skuPrefix?: string } = {}): MlItem[] {
     const created: MlItem[] = [];
     const at = options.lastUpdated ?? new Date(Date.now() - 86_400_000).toISOString();
     for (let i = options.startAt ?? 0; i < (options.startAt ?? 0) + count; i++) {
-      const sku = `ML-${String(i).padStart(6, '0')}`;
+      const sku = `${options.skuPrefix ?? 'ML-'}${String(i).padStart(6, '0')}`;
       const price = Math.round((20 + (i % 300) * 1.11) * 100) / 100;
       const variations: MlVariation[] = Array.from({ length: options.variations ?? 0 }, (_, v) => ({
         id: this.nextVariationId++,
@@ -349,7 +354,9 @@ export class ItemStore {
     const select = (): string[] => {
       const sku = req.query.get('seller_sku');
       const status = req.query.get('status');
-      let list = sku ? [...(this.bySku.get(sku) ?? [])].map((id) => this.items.get(id)!) : [...this.items.values()];
+      let list = sku ? [...(this.bySku.get(sku) ?? [])].flatMap((id) => this.items.get(id) ?? []) : [...this.items.values()];
+      // A partial answer whose total agrees with it: nothing tells the caller it is short.
+      if (!sku && this.searchShare < 1) list = list.slice(0, Math.ceil(list.length * this.searchShare));
       if (status) list = list.filter((i) => i.status === status);
       const order = req.query.get('orders');
       const by = (f: (i: MlItem) => string, dir: 1 | -1) => (a: MlItem, b: MlItem) => (f(a) < f(b) ? -dir : f(a) > f(b) ? dir : a.id < b.id ? -1 : 1);

@@ -1,0 +1,77 @@
+/**
+ * Dependencies first (OCA's `_import_dependencies`): an order points to a customer, so the
+ * customer is bound — found by its binding, by document/SKU at the target, or created — before
+ * the order is written. A dependency is created by one run only: it is claimed (a pending
+ * binding committed before the create) exactly like a record; a run that finds another run
+ * holding the claim waits for it by failing the page with a retryable error.
+ */
+import { ConfigError, Transient } from '../../connectors/http/errors';
+import { withInlineRetry } from '../../connectors/http/retry';
+import type { ConnectionContext, ConnectorDefinition, EntityName } from '../../connectors/types';
+import { type BindingScope, claimForCreate, loadBindings, saveActiveBindings } from '../../server/bindings/store';
+import type { EffectContext } from '../executor';
+import { contentHash } from './hash';
+
+export interface DependencySpec {
+  entity: EntityName;
+  field: string;
+  keyField?: string;
+  skuField?: string;
+  create?: boolean;
+}
+
+export class DependencyMissing extends Error {}
+
+/** Resolves dependencies for one page; concurrent records sharing a dependency share one lookup. */
+export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefinition, cctx: ConnectionContext, targetConnectionId: string) {
+  const inFlight = new Map<string, Promise<string>>();
+
+  async function resolveOne(spec: DependencySpec, value: Record<string, unknown>): Promise<string> {
+    const keyField = spec.keyField ?? 'id';
+    const key = value[keyField];
+    if (key === undefined || key === null || key === '') throw new DependencyMissing(`The ${spec.entity} in "${spec.field}" has no "${keyField}" (its id at the source)`);
+    const scope: BindingScope = { tenantId: ctx.tenantId, connectionId: targetConnectionId, sourceConnectionId: ctx.sourceConnectionId, entity: spec.entity };
+    const internalId = String(key);
+    const bound = (await loadBindings(ctx.db, scope, [internalId])).get(internalId);
+    if (bound?.status === 'active' && bound.externalId) return bound.externalId;
+    if (bound && bound.status !== 'pending') throw new DependencyMissing(`The ${spec.entity} ${internalId} has a mapping marked ${bound.status}; resolve it in Mapeamentos first`);
+
+    const writer = connector.entities[spec.entity]?.write;
+    const sku = spec.skuField && value[spec.skuField] != null ? String(value[spec.skuField]) : undefined;
+    const data = Object.fromEntries(Object.entries(value).filter(([f]) => f !== keyField));
+    const claim = (await claimForCreate(ctx.db, scope, ctx.runId, [{ internalId, sku }])).get(internalId);
+    if (!claim) throw new Transient(`The ${spec.entity} ${internalId} is being created by another run right now; this page is retried after it`);
+
+    let externalId: string | null = null;
+    if (sku && writer?.findBySku) externalId = await withInlineRetry(() => writer.findBySku!(cctx, sku), { signal: ctx.signal });
+    if (!externalId) {
+      if (spec.create === false) throw new DependencyMissing(`The ${spec.entity} ${internalId}${sku ? ` (${sku})` : ''} does not exist at ${connector.name} and this flow does not create it: create it there or bind it in Mapeamentos, then reprocess`);
+      if (!writer) throw new ConfigError(`${connector.name} cannot create ${spec.entity}`);
+      if (claim === 'takeover' && !sku) throw new DependencyMissing(`An earlier attempt may have created the ${spec.entity} ${internalId} at ${connector.name}, and it has no document to check: bind it in Mapeamentos, then reprocess`);
+      externalId = (await withInlineRetry(() => writer.create(cctx, { data, sku }), { signal: ctx.signal })).externalId;
+    }
+    // Committed now, like a remote create in OCA: the id must not be lost if the order fails next.
+    await saveActiveBindings(ctx.db, scope, [{ internalId, externalId, sku, hashOut: contentHash({ sku, data }), lastPushed: data, flowId: ctx.flowId }]);
+    return externalId;
+  }
+
+  /** Returns the record's data with each dependency replaced by `{id: <target id>}`. */
+  return async function resolve(specs: DependencySpec[], data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out = { ...data };
+    for (const spec of specs) {
+      const value = out[spec.field];
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'object' || Array.isArray(value)) throw new DependencyMissing(`"${spec.field}" must be an object describing the ${spec.entity}`);
+      const v = value as Record<string, unknown>;
+      const memo = `${spec.entity}:${String(v[spec.keyField ?? 'id'])}`;
+      let pending = inFlight.get(memo);
+      if (!pending) {
+        pending = resolveOne(spec, v);
+        inFlight.set(memo, pending);
+        pending.catch(() => inFlight.delete(memo));
+      }
+      out[spec.field] = { id: await pending };
+    }
+    return out;
+  };
+}

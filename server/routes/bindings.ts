@@ -1,0 +1,111 @@
+/** Bindings API ("Mapeamentos"): list and search, bind by hand, unbind, resolve conflicts, re-sync one record. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app';
+import { createBinding, deleteBinding, getBinding, listBindings, publicBinding, type Resolution, resolveConflict, resyncBinding, type BindingFilter, type ManualBinding } from '../bindings/service';
+
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+
+export function registerBindingRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.database;
+  const tenantId = deps.tenantId;
+  const starter = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
+
+  app.get<{ Querystring: BindingFilter }>(
+    '/api/bindings',
+    {
+      schema: {
+        tags: ['bindings'],
+        summary: 'Mappings (internal id ↔ external id), filtered; page with `after` = the `next` of the previous answer',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            connectionId: { type: 'string', description: 'The target side (the external id belongs to it)' },
+            sourceConnectionId: { type: 'string', description: 'The side the internal id belongs to' },
+            entity: { type: 'string' },
+            status: { type: 'string', enum: ['pending', 'active', 'orphan', 'conflict'] },
+            sku: { type: 'string' },
+            q: { type: 'string', description: 'Part of an internal id, external id or SKU' },
+            after: { type: 'integer', minimum: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+      },
+    },
+    async (req) => listBindings(db, tenantId, req.query),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/bindings/:id',
+    { schema: { tags: ['bindings'], summary: 'One mapping, with its conflict (base, source and target values) when it has one', params: idParam } },
+    async (req) => publicBinding(await getBinding(db, tenantId, req.params.id)),
+  );
+
+  app.post<{ Body: ManualBinding }>(
+    '/api/bindings',
+    {
+      schema: {
+        tags: ['bindings'],
+        summary: 'Map two records by hand (the next sync compares and writes)',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['connectionId', 'entity', 'internalId', 'externalId'],
+          properties: {
+            connectionId: { type: 'string' },
+            sourceConnectionId: { type: 'string' },
+            entity: { type: 'string' },
+            internalId: { type: 'string', minLength: 1 },
+            externalId: { type: 'string', minLength: 1 },
+            sku: { type: 'string' },
+            notes: { type: 'string', maxLength: 2000 },
+          },
+        },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createBinding(db, tenantId, req.body)),
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    '/api/bindings/:id',
+    { schema: { tags: ['bindings'], summary: 'Delete a mapping; the records stay on both sides (the next sync matches or creates again)', params: idParam } },
+    async (req, reply) => {
+      await deleteBinding(db, tenantId, req.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: Resolution }>(
+    '/api/bindings/:id/resolve',
+    {
+      schema: {
+        tags: ['bindings'],
+        summary: 'Resolve a conflict: source wins (e.g. the ERP), target wins (e.g. the channel), or merge field by field',
+        params: idParam,
+        body: {
+          type: 'object',
+          required: ['choice'],
+          additionalProperties: false,
+          properties: {
+            choice: { type: 'string', enum: ['source', 'target', 'merge'] },
+            fields: { type: 'object', additionalProperties: { type: 'string', enum: ['source', 'target'] }, description: 'For merge: each conflicting field and the side it takes' },
+          },
+        },
+      },
+    },
+    async (req) => resolveConflict(db, deps.box, tenantId, req.params.id, req.body.choice === 'merge' ? { choice: 'merge', fields: (req.body as { fields?: Record<string, 'source' | 'target'> }).fields ?? {} } : req.body),
+  );
+
+  app.post<{ Params: { id: number }; Body: { direction: 'push' | 'pull' } }>(
+    '/api/bindings/:id/resync',
+    {
+      schema: {
+        tags: ['bindings'],
+        summary: 'Re-sync this record now: push (source → target, through the flow that wrote it) or pull (target → source, through a flow going that way). Starts a run.',
+        params: idParam,
+        body: { type: 'object', required: ['direction'], additionalProperties: false, properties: { direction: { type: 'string', enum: ['push', 'pull'] } } },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await resyncBinding(db, starter, tenantId, req.params.id, req.body.direction)),
+  );
+}
