@@ -135,6 +135,15 @@ describe('bindings: conflicts, orphans and what people do with them', () => {
     expect(ml.itemsBySku(bling.products.get(e)!.codigo)).toHaveLength(1);
   });
 
+  it('refuses to save a flow that matches by a field without naming the field', async () => {
+    const flow = await h.api('GET', `/api/flows/${flowId}`);
+    const document = structuredClone(flow.body.document);
+    document.nodes.find((n: { type: string }) => n.type === 'upsert').params.matchBy = 'field';
+    const res = await h.api('PUT', `/api/flows/${flowId}`, { document });
+    expect(res.status).toBe(422);
+    expect(res.body.problems).toEqual([expect.objectContaining({ nodeId: 'ml-items', field: 'params.externalIdField', message: 'params.externalIdField is required' })]);
+  });
+
   it('maps by hand, refusing an id already mapped, and re-syncs one record now', async () => {
     const [a, b] = blingIds();
     const taken = await bindingOf(a);

@@ -66,7 +66,8 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (node.typeVersion !== def.version)
       problems.push({ nodeId: node.id, field: 'typeVersion', message: `${def.label.en} version ${node.typeVersion} is not supported (this Ponte has version ${def.version})` });
     const validateParams = paramValidators.get(def.type)!;
-    if (!validateParams(node.params ?? {})) for (const e of validateParams.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('params', e) });
+    // An `if`/`then` failure is also reported as the `then` error it caused, which names the field.
+    if (!validateParams(node.params ?? {})) for (const e of validateParams.errors ?? []) if (e.keyword !== 'if') problems.push({ nodeId: node.id, ...describeAjvError('params', e) });
     if (node.settings?.retry !== undefined && !retryValidator(node.settings.retry))
       for (const e of retryValidator.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('settings.retry', e) });
     checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems);

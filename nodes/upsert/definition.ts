@@ -17,6 +17,9 @@ export const upsertNode: NodeDefinition = {
     type: 'object',
     additionalProperties: false,
     required: ['connectionId', 'entity'],
+    // Matching by a field needs to know which field: refused on save, not at the first run.
+    if: { properties: { matchBy: { const: 'field' } }, required: ['matchBy'] },
+    then: { required: ['externalIdField'] },
     properties: {
       ...connectionParams,
       matchBy: {

@@ -15,6 +15,7 @@ import { withInlineRetry } from '../../connectors/http/retry';
 import { connectorFor, openConnection, writerFor } from '../../connectors/runtime';
 import type { EntityName, SyncRecord, WriteInput } from '../../connectors/types';
 import { type Binding, type BindingScope, type BindingWrite, bindingsByExternalId, claimForCreate, loadBindings, markBindings, saveActiveBindings } from '../../server/bindings/store';
+import { getConnection } from '../../server/connections/store';
 import type { Db } from '../../server/db/client';
 import type { BindingConflict } from '../../server/db/schema';
 import { insertOutcomes, priorOutcomes } from '../../server/runs/log';
@@ -48,7 +49,8 @@ export const upsertExecutor: EffectExecutor = {
     const { connector, ctx: cctx } = openConnection(conn, ctx.pacers, ctx.signal);
     const writer = writerFor(connector, entity);
     const getTarget = connector.entities[entity]?.get;
-    const source = await ctx.loadConnection(ctx.sourceConnectionId).catch(() => null);
+    // Only the source's provider matters here (who owns which field): its row, no credentials opened.
+    const source = await getConnection(ctx.db, ctx.tenantId, ctx.sourceConnectionId);
     const owners: OwnershipContext = {
       entity,
       sourceRole: source ? connectorFor(source.provider).role : 'other',

@@ -8,6 +8,7 @@ import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection, writerFor } from '../../connectors/runtime';
 import { ENTITIES, type EntityName } from '../../connectors/types';
 import type { FlowDocument } from '../../nodes/flow-model/document';
+import { canonicalJson } from '../../nodes/canonical-json';
 import { threeWay } from '../../nodes/upsert/three-way';
 import type { FieldOwner } from '../../nodes/upsert/ownership';
 import { getConnection, loadOpenableConnection } from '../connections/store';
@@ -136,19 +137,21 @@ export async function resolveConflict(db: Db, box: SecretBox, tenantId: string, 
   // Conflicting fields owned by the side picked; the rest as the three-way merge decided.
   const owners = Object.fromEntries(c.fields.map((f) => [f, pick(f)]));
   const { merged } = threeWay(c.base, c.source, c.target, { entity: row.entity as EntityName, sourceRole: 'other', targetRole: 'other', overrides: owners });
-  const changesTarget = Object.keys(merged).some((f) => JSON.stringify(merged[f]) !== JSON.stringify(c.target[f]));
+  const changesTarget = Object.keys(merged).some((f) => canonicalJson(merged[f] ?? null) !== canonicalJson(c.target[f] ?? null));
   if (changesTarget) {
     const conn = await loadOpenableConnection(db, box, tenantId, row.connectionId);
     const { connector, ctx } = openConnection(conn, new PacerRegistry());
     const writer = writerFor(connector, row.entity as EntityName);
     // Only the fields the flow writes: the target's own fields outside the mapping stay as they are.
-    await withInlineRetry(() => writer.update(ctx, row.externalId!, { data: { ...c.write.data, ...merged }, sku: c.write.sku }));
+    await withInlineRetry(() => writer.update(ctx, row.externalId!, { data: merged, sku: c.write.sku }));
   }
   const [updated] = await db
     .update(bindings)
     .set({ status: 'active', conflict: null, hashOut: c.hash, lastPushed: merged, lastSyncedAt: new Date(), notes: `Conflict on ${c.fields.join(', ')} resolved: ${resolution.choice === 'merge' ? 'merged field by field' : `${resolution.choice} wins`}`, updatedAt: new Date() })
-    .where(eq(bindings.id, id))
+    // Only while still in conflict: of two resolutions sent at once, one is recorded.
+    .where(and(eq(bindings.id, id), eq(bindings.status, 'conflict')))
     .returning();
+  if (!updated) throw new ConflictError(`Mapping ${id} was resolved by someone else meanwhile`);
   return { binding: publicBinding(updated), wroteTarget: changesTarget };
 }
 
