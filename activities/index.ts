@@ -5,7 +5,7 @@
 import { cancellation, heartbeat } from './context';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { AuthError, ConfigError, ConnectorError, hintFor } from '../connectors/http/errors';
 import { withInlineRetry } from '../connectors/http/retry';
 import type { PacerRegistry } from '../connectors/http/pacing';
@@ -26,7 +26,8 @@ import { commitStep, committedStep, countOutcomes, insertOutcomes } from '../ser
 import type { SecretBox } from '../server/secrets/crypto';
 import { ValueMaps } from '../server/value-maps/lookup';
 import { loadValueMaps } from '../server/value-maps/store';
-import type { FetchPageInput, FetchPageResult, FinishRunInput, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
+import { releaseDecided } from '../server/approvals/store';
+import type { FetchPageInput, FetchPageResult, FinishRunInput, ReleaseApprovalsResult, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
 import { translatingFailures } from './failures';
 
 export interface ActivityDeps {
@@ -86,19 +87,31 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   /**
-   * A run started by a webhook reads only the notified record: from the payload when it carried
-   * it, otherwise fetched by id (Mercado Livre, Bling and Nuvemshop send pointers). Null when the
-   * run was not started by an event of this source's connection (then the source reads as usual).
+   * A run started by webhooks reads only the notified records: from the payload when it carried
+   * them, otherwise fetched by id (Mercado Livre, Bling and Nuvemshop send pointers), each
+   * resource once however many events named it (the latest payload wins). Null when the run was
+   * not started by events of this source's connection (then the source reads as usual).
    */
-  async function recordsOfWebhookEvent(input: FetchPageInput, connectionId: string, getter: () => NonNullable<EntitySupport['get']>, ctx: ConnectionContext): Promise<SyncRecord[] | null> {
-    const ref = input.trigger?.type === 'webhook' ? input.trigger.eventRef : undefined;
-    if (ref === undefined) return null;
-    const [event] = await db.select().from(webhookEvents).where(and(eq(webhookEvents.tenantId, input.tenantId), eq(webhookEvents.id, ref)));
-    if (!event || event.connectionId !== connectionId) return null;
-    if (event.action === 'deleted') return [];
-    if (event.record) return [event.record as SyncRecord];
-    const record = await getter()(ctx, event.resourceId);
-    return record ? [record] : [];
+  async function recordsOfWebhookEvents(input: FetchPageInput, connectionId: string, getter: () => NonNullable<EntitySupport['get']>, ctx: ConnectionContext): Promise<SyncRecord[] | null> {
+    const trigger = input.trigger;
+    const refs = trigger?.type === 'webhook' ? (trigger.eventRefs ?? (trigger.eventRef !== undefined ? [trigger.eventRef] : [])) : [];
+    if (!refs.length) return null;
+    const events = (await db.select().from(webhookEvents).where(and(eq(webhookEvents.tenantId, input.tenantId), inArray(webhookEvents.id, refs))).orderBy(asc(webhookEvents.id))).filter(
+      (e) => e.connectionId === connectionId,
+    );
+    if (!events.length) return null;
+    const latest = new Map(events.map((e) => [e.resourceId, e]));
+    const out: SyncRecord[] = [];
+    for (const event of latest.values()) {
+      if (event.action === 'deleted') continue;
+      if (event.record) out.push(event.record as SyncRecord);
+      else {
+        const record = await reportingAuthFailures(input.tenantId, connectionId, () => withInlineRetry(() => getter()(ctx, event.resourceId), { signal: ctx.signal }));
+        if (record) out.push(record);
+      }
+      heartbeat();
+    }
+    return out;
   }
 
   function nodeOf(document: FlowDocument, id: string) {
@@ -156,7 +169,7 @@ export function createActivities(deps: ActivityDeps) {
       const conn = await openStored(input.tenantId, node.params.connectionId as string);
       const { connector, ctx } = openConnection(conn, pacers, cancellation());
       const entity = node.params.entity as EntityName;
-      const fromEvent = await recordsOfWebhookEvent(input, node.params.connectionId as string, () => {
+      const fromEvent = await recordsOfWebhookEvents(input, node.params.connectionId as string, () => {
         const get = connector.entities[entity]?.get;
         if (!get) throw new ConfigError(`${connector.name} cannot fetch one ${entity} record; a webhook cannot start this flow`);
         return get;
@@ -238,7 +251,7 @@ export function createActivities(deps: ActivityDeps) {
             else dropped.push({ recordKey: record.key, outcome: 'skipped', message: `Filtered out by ${nodeId}` });
           } catch (err) {
             // A refusal of this record (a value with no de-para entry) says what to add; anything else is the expression's fault.
-            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: record.data });
+            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: record.data, details: err.facts });
             else dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
           }
         }
@@ -281,6 +294,15 @@ export function createActivities(deps: ActivityDeps) {
       });
       deps.onRunChanged?.(input.runId);
       return counters;
+    },
+
+    /** Expires overdue held records, releases decided ones as pages of their gate, and says what still waits. */
+    async releaseApprovals(input: { tenantId: string; runId: string; versionId: string }): Promise<ReleaseApprovalsResult> {
+      const { document, plan } = await loadVersion(input.versionId);
+      const rules = Object.fromEntries(plan.gates.map((g) => [g.id, nodeOf(document, g.id).params.onExpiry === 'approve' ? 'approve' : 'reject'] as const));
+      const result = await releaseDecided(db, input.tenantId, input.runId, rules);
+      deps.onRunChanged?.(input.runId);
+      return result;
     },
 
     /** Closes the run: final status, incremental cursor, claim-check pages pruned. */

@@ -1,7 +1,9 @@
 /** Executors of side-effecting nodes, by type. Activity side. */
 import type { EffectExecutor } from './executor';
+import { approveExecutor } from './approve/execute';
 import { upsertExecutor } from './upsert/execute';
 
 export const effectExecutors: Record<string, EffectExecutor> = {
+  approve: approveExecutor,
   upsert: upsertExecutor,
 };

@@ -26,6 +26,8 @@ export interface OutcomeRow {
   message?: string;
   hint?: string;
   payload?: unknown;
+  /** Facts of a failure a screen can act on (ConnectorError.facts). */
+  details?: Record<string, unknown>;
 }
 
 import type { Db } from '../server/db/client';
@@ -47,7 +49,7 @@ export interface EffectContext {
 }
 
 export interface EffectResult {
-  /** One outcome per record handed in. */
+  /** One outcome per record handed in (a record passed on unchanged, e.g. by an approval step, may have none: the next write gives it one). */
   outcomes: OutcomeRow[];
   /** Records for downstream stages (e.g. with the external id the write produced). */
   output: SyncRecord[];

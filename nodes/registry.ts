@@ -1,4 +1,5 @@
 /** The node catalogue (pure): the workflow, the API and the UI read it. */
+import { approveNode } from './approve/definition';
 import { fetchNode } from './fetch/definition';
 import { mapNode } from './map/definition';
 import { transformNode } from './transform/definition';
@@ -8,7 +9,7 @@ import { triggerWebhook } from './trigger-webhook/definition';
 import type { NodeDefinition } from './types';
 import { upsertNode } from './upsert/definition';
 
-export const nodeDefinitions: NodeDefinition[] = [triggerManual, triggerSchedule, triggerWebhook, fetchNode, mapNode, transformNode, upsertNode];
+export const nodeDefinitions: NodeDefinition[] = [triggerManual, triggerSchedule, triggerWebhook, fetchNode, mapNode, transformNode, approveNode, upsertNode];
 
 const byType = new Map(nodeDefinitions.map((d) => [d.type, d]));
 

@@ -45,7 +45,12 @@ export interface NodeDefinition {
   type: string;
   version: number;
   kind: NodeKind;
-  category: 'trigger' | 'source' | 'transform' | 'target';
+  category: 'trigger' | 'source' | 'transform' | 'control' | 'target';
+  /**
+   * An effect node that may hold records for a person to decide on (approval): the interpreter
+   * writes the pages first, then waits and sends the released records down its branch.
+   */
+  holdsRecords?: boolean;
   label: { 'pt-BR': string; en: string };
   description: { 'pt-BR': string; en: string };
   params: JsonSchema;

@@ -17,6 +17,7 @@ import { FlowInvalid, NotFoundError } from './flows/service';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
 import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
+import { registerApprovalRoutes } from './routes/approvals';
 import { registerBindingRoutes } from './routes/bindings';
 import { registerDiscoveryRoutes } from './routes/discoveries';
 import { registerReconciliationRoutes } from './routes/reconciliations';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRunActionRoutes(app, deps);
   registerTemplateRoutes(app, deps);
   registerBindingRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
   registerDiscoveryRoutes(app, deps);
   registerReconciliationRoutes(app, deps);
   await registerWebhookIngress(app, deps);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import type { FlowDocument } from '../nodes/flow-model/document';
-import { runFlow, setUpBlingToMl } from './support/fixtures';
+import { mlOrdersToBling, runFlow, setUpBlingToMl } from './support/fixtures';
 import { type Harness, startHarness } from './support/harness';
 
 describe('bindings: conflicts, orphans and what people do with them', () => {
@@ -179,38 +179,6 @@ describe('orders from a channel', () => {
   let base: string;
   let hookPath: string;
 
-  const orderFlow = (mlId: string, blingId: string): FlowDocument => ({
-    schemaVersion: 1,
-    nodes: [
-      { id: 'on-order', type: 'trigger.webhook', typeVersion: 1, params: { connectionId: mlId, entity: 'orders' } },
-      { id: 'read-order', type: 'fetch', typeVersion: 1, params: { connectionId: mlId, entity: 'orders' } },
-      {
-        id: 'to-bling',
-        type: 'map',
-        typeVersion: 1,
-        params: {
-          fields: {
-            numeroLoja: '$string(id)',
-            data: '$substring(date_created, 0, 10)',
-            contato: '{"id": buyer.id, "nome": buyer.nickname}',
-            itens: '[order_items.{"codigo": item.seller_sku, "descricao": item.title, "quantidade": quantity, "valor": unit_price}]',
-          },
-        },
-      },
-      {
-        id: 'write-order',
-        type: 'upsert',
-        typeVersion: 1,
-        params: { connectionId: blingId, entity: 'orders', dependencies: [{ entity: 'customers', field: 'contato', create: true }] },
-      },
-    ],
-    edges: [
-      { from: 'on-order', fromPort: 'out', to: 'read-order' },
-      { from: 'read-order', fromPort: 'out', to: 'to-bling' },
-      { from: 'to-bling', fromPort: 'out', to: 'write-order' },
-    ],
-  });
-
   beforeAll(async () => {
     h = await startHarness();
     base = await h.app.listen({ port: 0, host: '127.0.0.1' });
@@ -225,7 +193,7 @@ describe('orders from a channel', () => {
       credentials: { accessToken: ml.credentials.accessToken, clientId: ml.credentials.clientId },
       settings: { rateLimit: { requestsPerSecond: 0 } },
     });
-    const flow = await h.api('POST', '/api/flows', { name: 'Pedidos ML → Bling', document: orderFlow(mlId, blingId) });
+    const flow = await h.api('POST', '/api/flows', { name: 'Pedidos ML → Bling', document: mlOrdersToBling(mlId, blingId) });
     expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
     hookPath = new URL((await h.api('GET', `/api/connections/${mlId}/webhook`)).body.webhookUrl).pathname;
@@ -249,10 +217,13 @@ describe('orders from a channel', () => {
 
   it('creates the buyer once and the order once, even when the same order arrives twice at the same time', async () => {
     const [order] = ml.seedOrders(1, { status: 'paid' });
-    const answers = await Promise.all([notify(order.id), notify(order.id)]);
-    expect(answers.map((a) => a.status)).toEqual([202, 202]);
-    const runs = await runsOf(2);
-    expect(runs.map((r) => r.status).sort()).toEqual(['success', 'success']);
+    // Two notifications (a burst may read them in one run) and two runs by hand, all at once.
+    const flowId = (await h.api('GET', '/api/flows')).body.flows[0].id as string;
+    const [a, b, ...manual] = await Promise.all([notify(order.id), notify(order.id), h.api('POST', `/api/flows/${flowId}/runs`), h.api('POST', `/api/flows/${flowId}/runs`)]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(manual.map((m) => m.status)).toEqual([202, 202]);
+    const runs = await runsOf(3);
+    expect(runs.every((r) => r.status === 'success')).toBe(true);
     expect(bling.contacts.size).toBe(1);
     const [contact] = bling.contacts.values();
     expect(contact.nome).toBe(order.buyer.nickname);
@@ -265,14 +236,50 @@ describe('orders from a channel', () => {
     const [first] = [...ml.orders.values()];
     const [second] = ml.seedOrders(1, { status: 'paid' });
     second.buyer = { ...first.buyer };
+    const before = (await h.api('GET', '/api/runs?limit=100')).body.runs.length as number;
     expect((await notify(second.id)).status).toBe(202);
-    await runsOf(3);
+    await runsOf(before + 1);
     expect(bling.contacts.size).toBe(1);
     const placed = [...bling.orders.values()].find((o) => o.numeroLoja === String(second.id));
     expect(placed?.contato.id).toBe([...bling.contacts.values()][0].id);
     const customers = await h.api('GET', '/api/bindings?entity=customers');
     expect(customers.body.bindings).toHaveLength(1);
     expect(customers.body.bindings[0]).toMatchObject({ internalId: String(first.buyer.id), status: 'active' });
+  });
+
+  it("points each order line at the ERP's product: by the mapping from the products flow, else by SKU; a product the ERP lacks fails only that order", async () => {
+    const blingId = (await h.api('GET', '/api/connections')).body.connections.find((c: { provider: string }) => c.provider === 'bling').id as string;
+    const mlId = (await h.api('GET', '/api/connections')).body.connections.find((c: { provider: string }) => c.provider === 'mercadolivre').id as string;
+    // Bling has SKU-000000 and SKU-000001; the listing of the second carries another SKU on Mercado Livre.
+    bling.seedProducts(2);
+    const [byCode, byMapping] = [...bling.products.values()];
+    const listings = ml.seedItems(3, { skuPrefix: 'SKU-' });
+    const attr = listings[1].attributes.find((a) => a.id === 'SELLER_SKU')!;
+    attr.value_name = 'ANUNCIO-SEM-SKU-DO-ERP';
+    const bound = await h.api('POST', '/api/bindings', { connectionId: mlId, sourceConnectionId: blingId, entity: 'products', internalId: String(byMapping.id), externalId: listings[1].id });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(201);
+
+    const document = mlOrdersToBling(mlId, blingId, { trigger: 'manual' });
+    const map = document.nodes.find((n) => n.id === 'to-bling')!;
+    (map.params.fields as Record<string, string>).itens = '[order_items.{"produto": {"id": item.id, "codigo": item.seller_sku}, "descricao": item.title, "quantidade": quantity, "valor": unit_price}]';
+    const write = document.nodes.find((n) => n.id === 'write-order')!;
+    write.params.dependencies = [...(write.params.dependencies as object[]), { entity: 'products', field: 'itens[].produto', skuField: 'codigo', create: false }];
+    const flow = await h.api('POST', '/api/flows', { name: 'Pedidos ML → Bling com produtos', document });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    await h.api('POST', `/api/flows/${flow.body.id}/publish`);
+
+    const [viaSku, viaMapping, missing] = ml.seedOrders(3, { status: 'paid' });
+    const run = await runFlow(h, flow.body.id);
+    expect(run.status).toBe('partial');
+    const placed = (orderId: number) => [...bling.orders.values()].find((o) => o.numeroLoja === String(orderId));
+    expect(placed(viaSku.id)?.itens[0].produto).toEqual({ id: byCode.id });
+    expect(placed(viaMapping.id)?.itens[0].produto).toEqual({ id: byMapping.id });
+    expect(placed(missing.id)).toBeUndefined();
+    const failed = await h.api('GET', `/api/runs/${run.id}/records?outcome=failed`);
+    const keys = failed.body.records.map((r: { recordKey: string }) => r.recordKey);
+    expect(keys).toContain(String(missing.id));
+    const reason = failed.body.records.find((r: { recordKey: string }) => r.recordKey === String(missing.id)).message;
+    expect(reason).toMatch(new RegExp(`products ${listings[2].id} \\(SKU-000002\\) does not exist at Bling`));
   });
 });
 

@@ -176,6 +176,8 @@ describe('de-para (value maps)', () => {
       message: 'De-para "carrier" (connection Bling loja) has no entry for "Jadlog" and no default: add it, then reprocess',
       hint: expect.stringContaining('de-para'),
       payload: expect.objectContaining({ shipping_option: 'Jadlog' }),
+      // What the run page needs to offer "Adicionar ao de-para" for exactly this value.
+      details: { map: 'carrier', value: 'Jadlog', connectionId: w.blingConnectionId, mapExists: true },
     });
 
     // The others went through, translated; nothing was written for the Jadlog order.

@@ -4,12 +4,12 @@
  * work on page N, one activity per stage per page. Records stay in the database; this code sees
  * references and counters only, and continues as new before its history grows large.
  */
-import { ActivityFailure, ApplicationFailure, makeContinueAsNewFunc, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, defineSignal, makeContinueAsNewFunc, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_KINDS } from '../connectors/http/errors';
 import { compilePlan } from '../nodes/flow-model/compile';
 import type { RetrySettings } from '../nodes/flow-model/document';
-import type { FetchPageResult, FlowRunInput, RunSummary } from './types';
+import { APPROVALS_DECIDED, type FetchPageResult, type FlowRunInput, type RunSummary } from './types';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 1_000;
 
@@ -33,8 +33,15 @@ function workActivities(retry: RetrySettings) {
   });
 }
 
+/** Sent by the API after a person confirmed or rejected held records: the decisions are in the database. */
+export const approvalsDecided = defineSignal(APPROVALS_DECIDED);
+
 export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
   const { tenantId, runId, versionId } = input;
+  let decided = false;
+  setHandler(approvalsDecided, () => {
+    decided = true;
+  });
   try {
     const { document, since } = await control.startRun({ tenantId, runId, versionId });
     const plan = compilePlan(document);
@@ -44,7 +51,8 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
 
     const fetch = (seq: number, cursor: string | null) => source.fetchPage({ tenantId, runId, versionId, nodeId: plan.source.nodeId, seq, cursor, since, trigger: input.trigger });
 
-    let pending: Promise<FetchPageResult> | null = fetch(input.resume?.seq ?? 0, input.resume?.cursor ?? null);
+    const continueAsNew = makeContinueAsNewFunc<typeof flowRun>({ workflowType: 'flowRun' });
+    let pending: Promise<FetchPageResult> | null = input.resume?.phase === 'approvals' ? null : fetch(input.resume?.seq ?? 0, input.resume?.cursor ?? null);
     while (pending) {
       const page: FetchPageResult = await pending;
       const more = page.nextCursor !== null;
@@ -59,7 +67,28 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
         }
       }
       // Always as `flowRun`, also when a schedule started this execution as `scheduledFlowRun`.
-      if (handOver) await makeContinueAsNewFunc<typeof flowRun>({ workflowType: 'flowRun' })({ ...input, resume: { seq: page.seq + 1, cursor: page.nextCursor } });
+      if (handOver) await continueAsNew({ ...input, resume: { seq: page.seq + 1, cursor: page.nextCursor } });
+    }
+
+    // Records held for approval: wait for people (or the deadline), then send each released batch down its branch.
+    if (plan.gates.length) {
+      const written = new Set<string>();
+      for (;;) {
+        decided = false;
+        const state = await control.releaseApprovals({ tenantId, runId, versionId });
+        for (const batch of state.batches) {
+          const id = `${batch.gateId}:${batch.seq}`;
+          if (written.has(id)) continue;
+          const gate = plan.gates.find((g) => g.id === batch.gateId)!;
+          if (batch.count > 0)
+            for (const level of gate.downstream)
+              await Promise.all(level.map((stage) => stageActivities.get(stage.id)!.runStage({ tenantId, runId, versionId, stageId: stage.id, pageSeq: batch.seq })));
+          written.add(id);
+        }
+        if (state.pending === 0) break;
+        if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents) await continueAsNew({ ...input, resume: { seq: 0, cursor: null, phase: 'approvals' } });
+        await condition(() => decided, Math.max(1_000, state.nextExpiryMs! - Date.now()));
+      }
     }
     return await control.finishRun({ tenantId, runId });
   } catch (err) {

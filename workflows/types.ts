@@ -4,9 +4,13 @@ import type { FlowDocument } from '../nodes/flow-model/document';
 export interface RunTrigger {
   type: 'manual' | 'schedule' | 'webhook';
   by?: string;
-  /** The provider's event id (webhooks), as shown in the log. */
+  /** The provider's event id (webhooks; the first of the batch), as shown in the log. */
   eventId?: string;
-  /** Row of the stored webhook event the run answers: its fetch reads only that record. */
+  /** Every provider event id the run answers (a burst is read in batches). */
+  eventIds?: string[];
+  /** Rows of the stored webhook events the run answers: its fetch reads only those records. */
+  eventRefs?: number[];
+  /** One stored event (runs started before events were batched). */
   eventRef?: number;
   /** Reprocessing: the run whose failed records this one reads again (listed on the run row). */
   reprocessOf?: string;
@@ -20,8 +24,8 @@ export interface FlowRunInput {
   flowId: string;
   versionId: string;
   trigger: RunTrigger;
-  /** Where a continued-as-new execution picks up. */
-  resume?: { seq: number; cursor: string | null };
+  /** Where a continued-as-new execution picks up (`approvals`: every page is written, records wait for people). */
+  resume?: { seq: number; cursor: string | null; phase?: 'approvals' };
   /** Continue as new past this many history events (the server may suggest it earlier). */
   maxHistoryEvents?: number;
 }
@@ -64,6 +68,18 @@ export interface StageCounters {
   skipped: number;
   failed: number;
   conflict: number;
+}
+
+/** Signal name: people decided on held records (the decisions themselves are in the database). */
+export const APPROVALS_DECIDED = 'approvalsDecided';
+
+export interface ReleaseApprovalsResult {
+  /** Every batch of decided records released so far (a batch is a page of the gate's output). */
+  batches: Array<{ gateId: string; seq: number; count: number }>;
+  /** Records of this run still waiting for a decision. */
+  pending: number;
+  /** When the first of them expires (epoch ms); null when none is pending. */
+  nextExpiryMs: number | null;
 }
 
 export interface FinishRunInput {

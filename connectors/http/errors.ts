@@ -22,6 +22,8 @@ export interface ErrorDetails {
   status?: number;
   /** The provider's own message or error body excerpt (never credentials). */
   providerMessage?: string;
+  /** Facts a screen can act on (e.g. the de-para map and the value to add); shown in the run log. */
+  facts?: Record<string, unknown>;
 }
 
 export abstract class ConnectorError extends Error {
@@ -30,11 +32,13 @@ export abstract class ConnectorError extends Error {
   abstract readonly failsRun: boolean;
   readonly status?: number;
   readonly providerMessage?: string;
+  readonly facts?: Record<string, unknown>;
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message);
     this.status = details.status;
     this.providerMessage = details.providerMessage;
+    this.facts = details.facts;
   }
 
   override get name(): string {

@@ -258,6 +258,9 @@ function collectUserErrors(data: Record<string, unknown> | null | undefined): Ar
   return out;
 }
 
+/** inventorySetQuantities' compare-and-set refused: the quantity moved between our read and our write. */
+export const STALE_QUANTITY = 'CHANGE_FROM_QUANTITY_STALE';
+
 /** userErrors codes that mean the record is gone at Shopify, or a duplicate, or a race worth retrying. */
 const NOT_FOUND_CODES = new Set(['PRODUCT_DOES_NOT_EXIST', 'PRODUCT_VARIANT_DOES_NOT_EXIST', 'NOT_FOUND', 'INVALID_INVENTORY_ITEM']);
 const CONFLICT_CODES = new Set(['TAKEN', 'HANDLE_NOT_UNIQUE']);
@@ -266,7 +269,8 @@ function fromUserErrors(errors: Array<UserError & { root: string }>, details: { 
   const list = errors.map((e) => `${e.field?.length ? `${e.field.join('.')}: ` : ''}${e.message}${e.code ? ` (${e.code})` : ''}`).join('; ');
   const message = `Shopify refused ${[...new Set(errors.map((e) => e.root))].join(', ')}: ${list}`;
   const withMessage = { ...details, providerMessage: list };
-  if (errors.some((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST')) return new Transient(message, withMessage);
+  // A concurrent request with the same key, or a quantity that changed since it was read: try again.
+  if (errors.some((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST' || e.code === STALE_QUANTITY)) return new Transient(message, withMessage);
   if (errors.some((e) => e.code === 'INVALID_LOCATION')) return new ConfigError(`${message}. Check settings.locationId of the connection`, withMessage);
   if (errors.some((e) => (e.code && NOT_FOUND_CODES.has(e.code)) || /does not exist|could not be found|not found/i.test(e.message))) return new NotFound(message, withMessage);
   if (errors.some((e) => (e.code && CONFLICT_CODES.has(e.code)) || /has already been taken|already in use/i.test(e.message))) return new Conflict(message, withMessage);

@@ -215,6 +215,22 @@ describe('stock', () => {
     await expect(entity('stock').write.create(atOther, { data: { quantity: 3 }, sku: 'SHOP-000004-P' })).rejects.toThrow(/not stocked at the location/);
     expect((await readAll('stock', atOther)).records).toHaveLength(0);
   });
+
+  it('sets stock with compare-and-set: a checkout landing between the read and the write is not overwritten', async () => {
+    const item = sim.store.inventoryItems.get(sim.variantsBySku('SHOP-000005-G')[0].inventoryItemId)!;
+    const level = item.levels.get(sim.store.primaryLocation.id)!;
+    level.available = 10;
+    level.onHand = 10;
+    const sets = sim.stats.inventorySets;
+    // The ERP says 8; while Ponte writes, 3 units sell on Shopify (the ERP has not seen that order yet).
+    sim.store.racingSales.set(item.id, 3);
+    await entity('stock').write.update(ctx, gid('InventoryItem', item.id), { data: { quantity: 8 } });
+    expect(level.available).toBe(5);
+    expect(sim.stats.inventorySets - sets).toBe(1);
+    // Already at the ERP's figure: nothing is written.
+    await entity('stock').write.update(ctx, gid('InventoryItem', item.id), { data: { quantity: 5 } });
+    expect(sim.stats.inventorySets - sets).toBe(1);
+  });
 });
 
 describe('prices', () => {

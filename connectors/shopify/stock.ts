@@ -4,9 +4,9 @@
  * id with the primary one). Records are keyed by the InventoryItem id and carry the variant's SKU.
  */
 import { randomUUID } from 'node:crypto';
-import { ConfigError, NotFound, ValidationError } from '../http/errors';
+import { ConfigError, ConnectorError, NotFound, ValidationError } from '../http/errors';
 import type { ConnectionContext, EntitySupport, WriteInput } from '../types';
-import { type Connection, graphql, graphqlRetrying, searchValue, updatedSince } from './client';
+import { type Connection, graphql, graphqlRetrying, STALE_QUANTITY, searchValue, updatedSince } from './client';
 import { readConnectionBatch } from './paging';
 
 /** 200 levels cost 803 points requested (connection 2 + 200 × 4, plus the location). */
@@ -21,7 +21,7 @@ const PRIMARY_LOCATION = 'query PontePrimaryLocation { location { id } }';
 const ITEM_BY_SKU = 'query PonteInventoryItemBySku($query: String!) { inventoryItems(first: 1, query: $query) { nodes { id } } }';
 /**
  * 2026-04: inventorySetQuantities requires the @idempotent directive and, on every quantity,
- * `changeFromQuantity` (null skips the compare-and-swap check: the ERP is the source of truth).
+ * `changeFromQuantity`: the quantity the write expects to replace (compare-and-set).
  */
 const SET_QUANTITY = `mutation PonteSetStock($input: InventorySetQuantitiesInput!, $key: String!) {
   inventorySetQuantities(input: $input) @idempotent(key: $key) { inventoryAdjustmentGroup { id } userErrors { field message code } }
@@ -64,19 +64,46 @@ function quantityOf(data: Record<string, unknown>): number {
   return Math.floor(quantity);
 }
 
+/** Compare-and-set attempts before the write is handed back to the run's retries. */
+const SET_ATTEMPTS = 5;
+
+async function availableAt(ctx: ConnectionContext, inventoryItemId: string, location: string): Promise<number | null> {
+  const res = await graphqlRetrying<{ inventoryItem: { inventoryLevel: Level | null } | null }>(ctx, STOCK_ITEM, { id: inventoryItemId, location });
+  const quantities = res.inventoryItem?.inventoryLevel?.quantities as Array<{ name: string; quantity: number }> | undefined;
+  return quantities?.find((q) => q.name === 'available')?.quantity ?? null;
+}
+
+/**
+ * Sets the ERP's quantity with compare-and-set, never last-writer-wins: the write names the
+ * quantity it read. When a checkout lands in between, Shopify refuses it; the units sold meanwhile
+ * are kept on top of the ERP's figure (the ERP has not seen that order yet) and the write is tried
+ * again against the new reading.
+ */
 async function setQuantity(ctx: ConnectionContext, inventoryItemId: string, input: WriteInput): Promise<void> {
-  const quantity = quantityOf(input.data);
+  let quantity = quantityOf(input.data);
   const location = typeof input.data.locationId === 'string' ? input.data.locationId : await locationId(ctx);
-  // An absolute set is idempotent by nature, so a retried call may carry a fresh key.
-  await graphql(ctx, SET_QUANTITY, {
-    key: randomUUID(),
-    input: {
-      name: 'available',
-      reason: 'correction',
-      referenceDocumentUri: `ponte://connections/${encodeURIComponent(ctx.connectionId)}`,
-      quantities: [{ inventoryItemId, locationId: location, quantity, changeFromQuantity: null }],
-    },
-  });
+  let observed = await availableAt(ctx, inventoryItemId, location);
+  for (let attempt = 1; ; attempt++) {
+    if (observed === quantity) return;
+    try {
+      // An absolute set is idempotent by nature, so a retried call may carry a fresh key.
+      await graphql(ctx, SET_QUANTITY, {
+        key: randomUUID(),
+        input: {
+          name: 'available',
+          reason: 'correction',
+          referenceDocumentUri: `ponte://connections/${encodeURIComponent(ctx.connectionId)}`,
+          quantities: [{ inventoryItemId, locationId: location, quantity, changeFromQuantity: observed }],
+        },
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof ConnectorError && err.providerMessage?.includes(STALE_QUANTITY)) || attempt >= SET_ATTEMPTS) throw err;
+    }
+    const now = await availableAt(ctx, inventoryItemId, location);
+    if (observed !== null && now !== null) quantity += now - observed;
+    observed = now;
+  }
 }
 
 async function findBySku(ctx: ConnectionContext, sku: string): Promise<string | null> {

@@ -21,12 +21,20 @@ export interface PlanStage {
   retry: RetrySettings;
 }
 
+/** An approval step: its held records are released after the pages, and go down its branch only. */
+export interface PlanGate {
+  id: string;
+  /** The stages below the gate, in levels, run again for each page of released records. */
+  downstream: PlanStage[][];
+}
+
 export interface Plan {
   triggerId: string;
   source: { nodeId: string; retry: RetrySettings };
   /** Stages grouped in levels: stages of one level only depend on earlier levels. */
   levels: PlanStage[][];
   order: string[];
+  gates: PlanGate[];
 }
 
 export class PlanError extends Error {}
@@ -76,7 +84,15 @@ export function compilePlan(doc: FlowDocument): Plan {
   const levels: PlanStage[][] = [];
   for (const s of stages) (levels[level.get(s.id)!] ??= []).push(s);
 
-  return { triggerId: trigger.id, source: { nodeId: source.id, retry: source.settings?.retry ?? {} }, levels, order };
+  const gates = stages
+    .filter((s) => getNodeDefinition(nodes.get(s.id)!.type)!.holdsRecords)
+    .map((gate) => {
+      const below = new Set<string>([gate.id]);
+      const downstream = levels.map((lvl) => lvl.filter((s) => below.has(s.input) && below.add(s.id))).filter((lvl) => lvl.length > 0);
+      return { id: gate.id, downstream };
+    });
+
+  return { triggerId: trigger.id, source: { nodeId: source.id, retry: source.settings?.retry ?? {} }, levels, order, gates };
 }
 
 /** Pure nodes that feed no side-effecting node: their work would be thrown away. */

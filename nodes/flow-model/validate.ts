@@ -3,6 +3,7 @@
  * about and a message a person can act on. Pure apart from the `connection` lookup it is given.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import jsonata from 'jsonata';
 import { getNodeDefinition, nodeDefinitions } from '../registry';
 import { retrySettingsSchema } from '../types';
 import type { FlowDocument } from './document';
@@ -70,6 +71,7 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (!validateParams(node.params ?? {})) for (const e of validateParams.errors ?? []) if (e.keyword !== 'if') problems.push({ nodeId: node.id, ...describeAjvError('params', e) });
     if (node.settings?.retry !== undefined && !retryValidator(node.settings.retry))
       for (const e of retryValidator.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('settings.retry', e) });
+    checkExpressions(node.id, def.params.properties ?? {}, node.params ?? {}, problems);
     checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems);
     if (def.type === 'trigger.schedule') checkSchedule(node.id, node.params ?? {}, problems);
   });
@@ -123,6 +125,10 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
   if (sources.length !== 1) problems.push({ message: sources.length ? `A flow reads from one fetch node for now; this one has ${sources.length} (${sources.map((n) => n.id).join(', ')})` : 'Add a fetch node: a flow needs a source of records' });
   if (effects.length === 0) problems.push({ message: 'Add a node that writes (e.g. upsert): this flow would read records and do nothing with them' });
 
+  for (const n of known)
+    if (getNodeDefinition(n.type)!.holdsRecords && !doc.edges.some((e) => e?.from === n.id))
+      problems.push({ nodeId: n.id, message: `"${n.id}" holds records for confirmation but nothing after it writes them: connect it to a node that writes` });
+
   const { cyclic } = topologicalOrder(doc);
   for (const id of cyclic) problems.push({ nodeId: id, message: `Node "${id}" is part of a cycle; flows cannot loop back` });
   if (!cyclic.length) for (const id of deadEndNodes(doc)) problems.push({ nodeId: id, message: `Node "${id}" leads nowhere: connect it to a node that writes, or remove it` });
@@ -148,6 +154,20 @@ function checkConnectionRefs(nodeId: string, kind: string, params: Record<string
     problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot read ${entity}; it reads: ${conn.reads.join(', ') || 'nothing yet'}` });
   if (kind === 'effect' && !conn.writes.includes(entity))
     problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot write ${entity}; it writes: ${conn.writes.join(', ') || 'nothing yet'}` });
+}
+
+/** An expression that does not parse is refused on save, with where it breaks, not at the first record. */
+function checkExpressions(nodeId: string, properties: Record<string, { 'x-ponte-expression'?: boolean }>, params: Record<string, unknown>, problems: FlowProblem[]) {
+  for (const [name, schema] of Object.entries(properties)) {
+    const value = params[name];
+    if (!schema['x-ponte-expression'] || typeof value !== 'string' || !value.trim()) continue;
+    try {
+      jsonata(value);
+    } catch (err) {
+      const e = err as { message?: string; position?: number };
+      problems.push({ nodeId, field: `params.${name}`, message: `params.${name} is not a valid expression: ${e.message}${e.position !== undefined ? ` (at character ${e.position})` : ''}` });
+    }
+  }
 }
 
 function checkSchedule(nodeId: string, params: Record<string, unknown>, problems: FlowProblem[]) {

@@ -47,14 +47,14 @@ export const upsertNode: NodeDefinition = {
       dependencies: {
         type: 'array',
         title: 'Dependencies',
-        description: 'Records this one points to, bound or created first (e.g. the customer of an order).',
+        description: 'Records this one points to, bound or created first (e.g. the customer of an order, the product of each order line).',
         items: {
           type: 'object',
           additionalProperties: false,
           required: ['entity', 'field'],
           properties: {
             entity: { type: 'string', enum: ['customers', 'products'], title: 'Entity' },
-            field: { type: 'string', minLength: 1, title: 'Field', description: 'The field of the mapped record holding the dependency, e.g. "contato". It is replaced by {id: <target id>}.' },
+            field: { type: 'string', minLength: 1, title: 'Field', description: 'The field of the mapped record holding the dependency, e.g. "contato", or one per element of a list, e.g. "itens[].produto". It is replaced by {id: <target id>}.', pattern: '^[^\\[\\]]+(\\[\\]\\.[^\\[\\]]+)?$' },
             keyField: { type: 'string', default: 'id', title: 'Source id field', description: 'Field of the dependency holding its id at the source.' },
             skuField: { type: 'string', title: 'SKU/document field', description: 'Field used to find it at the target before creating it (e.g. numeroDocumento).' },
             create: { type: 'boolean', default: true, title: 'Create when missing' },

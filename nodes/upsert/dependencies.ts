@@ -8,7 +8,7 @@
 import { ConfigError, Transient } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import type { ConnectionContext, ConnectorDefinition, EntityName } from '../../connectors/types';
-import { type BindingScope, claimForCreate, loadBindings, saveActiveBindings } from '../../server/bindings/store';
+import { type BindingScope, bindingsByExternalId, claimForCreate, loadBindings, saveActiveBindings } from '../../server/bindings/store';
 import type { EffectContext } from '../executor';
 import { contentHash } from './hash';
 
@@ -35,6 +35,11 @@ export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefin
     const bound = (await loadBindings(ctx.db, scope, [internalId])).get(internalId);
     if (bound?.status === 'active' && bound.externalId) return bound.externalId;
     if (bound && bound.status !== 'pending') throw new DependencyMissing(`The ${spec.entity} ${internalId} has a mapping marked ${bound.status}; resolve it in Mapeamentos first`);
+    // Known from the other direction: the ERP's product that a products flow listed on this channel.
+    if (!bound) {
+      const reverse = (await bindingsByExternalId(ctx.db, { ...scope, connectionId: ctx.sourceConnectionId, sourceConnectionId: targetConnectionId }, [internalId])).get(internalId);
+      if (reverse?.status === 'active' && reverse.sourceConnectionId === targetConnectionId) return reverse.internalId;
+    }
 
     const writer = connector.entities[spec.entity]?.write;
     const sku = spec.skuField && value[spec.skuField] != null ? String(value[spec.skuField]) : undefined;
@@ -55,22 +60,41 @@ export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefin
     return externalId;
   }
 
-  /** Returns the record's data with each dependency replaced by `{id: <target id>}`. */
+  /** One dependency object -> its id at the target; records of a page sharing it share one lookup. */
+  function resolveValue(spec: DependencySpec, value: unknown, where: string): Promise<string> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DependencyMissing(`"${where}" must be an object describing the ${spec.entity}`);
+    const v = value as Record<string, unknown>;
+    const memo = `${spec.entity}:${String(v[spec.keyField ?? 'id'])}`;
+    let pending = inFlight.get(memo);
+    if (!pending) {
+      pending = resolveOne(spec, v);
+      inFlight.set(memo, pending);
+      pending.catch(() => inFlight.delete(memo));
+    }
+    return pending;
+  }
+
+  /**
+   * Returns the record's data with each dependency replaced by `{id: <target id>}`. A field
+   * `list[].field` names one dependency per element (the product of each order line).
+   */
   return async function resolve(specs: DependencySpec[], data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const out = { ...data };
     for (const spec of specs) {
-      const value = out[spec.field];
+      const [listField, itemField] = spec.field.split('[].');
+      const value = out[listField];
       if (value === undefined || value === null) continue;
-      if (typeof value !== 'object' || Array.isArray(value)) throw new DependencyMissing(`"${spec.field}" must be an object describing the ${spec.entity}`);
-      const v = value as Record<string, unknown>;
-      const memo = `${spec.entity}:${String(v[spec.keyField ?? 'id'])}`;
-      let pending = inFlight.get(memo);
-      if (!pending) {
-        pending = resolveOne(spec, v);
-        inFlight.set(memo, pending);
-        pending.catch(() => inFlight.delete(memo));
+      if (itemField === undefined) {
+        out[spec.field] = { id: await resolveValue(spec, value, spec.field) };
+        continue;
       }
-      out[spec.field] = { id: await pending };
+      if (!Array.isArray(value)) throw new DependencyMissing(`"${listField}" must be a list (dependency ${spec.field})`);
+      const lines: unknown[] = [];
+      for (const [i, line] of value.entries()) {
+        const dep = (line as Record<string, unknown> | null)?.[itemField];
+        lines.push(dep === undefined || dep === null ? line : { ...(line as object), [itemField]: { id: await resolveValue(spec, dep, `${listField}[${i}].${itemField}`) } });
+      }
+      out[listField] = lines;
     }
     return out;
   };

@@ -4,6 +4,7 @@
  * Every row carries its tenant; every query filters by it.
  */
 import { sql } from 'drizzle-orm';
+import type { RunTrigger } from '../../workflows/types';
 import { bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -134,8 +135,8 @@ export const runs = pgTable(
     version: integer('version').notNull(),
     workflowId: text('workflow_id').notNull(),
     /** {type: manual|schedule|webhook, by?, eventId?} */
-    trigger: jsonb('trigger').$type<{ type: 'manual' | 'schedule' | 'webhook'; by?: string; eventId?: string; eventRef?: number; reprocessOf?: string; resyncOf?: number }>().notNull(),
-    status: text('status').$type<'running' | 'success' | 'partial' | 'error'>().notNull().default('running'),
+    trigger: jsonb('trigger').$type<RunTrigger>().notNull(),
+    status: text('status').$type<RunStatus>().notNull().default('running'),
     error: text('error'),
     pages: integer('pages').notNull().default(0),
     ...outcomeCounters(),
@@ -182,6 +183,8 @@ export const runRecords = pgTable(
     message: text('message'),
     hint: text('hint'),
     payload: jsonb('payload'),
+    /** Facts of a failure a screen can act on, e.g. {map, value, connectionId} for a missing de-para entry. */
+    details: jsonb('details').$type<Record<string, unknown>>(),
     /** A person looked at this failure and closed it ("marcar como resolvido"). */
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     resolution: text('resolution'),
@@ -189,6 +192,9 @@ export const runRecords = pgTable(
   },
   (t) => [uniqueIndex('run_records_run_node_key_uq').on(t.runId, t.nodeId, t.recordKey), index('run_records_outcome_idx').on(t.runId, t.outcome)],
 );
+
+/** `waiting`: every page is written; records held by an approval step wait for a person. */
+export type RunStatus = 'running' | 'waiting' | 'success' | 'partial' | 'error';
 
 export type RecordOutcome = 'created' | 'updated' | 'skipped' | 'failed' | 'conflict';
 
@@ -381,6 +387,41 @@ export const webhookEvents = pgTable(
   },
   (t) => [uniqueIndex('webhook_events_connection_event_uq').on(t.connectionId, t.eventId), index('webhook_events_status_idx').on(t.status)],
 );
+
+/**
+ * "Aguardando confirmação": a record an `approve` node holds until a person confirms or rejects it.
+ * One row per flow, node and record key: the decision outlives the run that asked for it (a later
+ * run passes an approved record, skips a rejected one, refreshes a pending one's content). The
+ * run in `runId` holds it and writes it once it is released (`releasedSeq`: the page it went out in).
+ */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    flowId: text('flow_id').notNull(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    recordKey: text('record_key').notNull(),
+    /** The record as it reached the node (latest content while pending). */
+    record: jsonb('record').notNull(),
+    /** One line for the list ("Pedido 2000001 — R$ 1.250,00"), from the node's `summary` expression. */
+    summary: text('summary'),
+    status: text('status').$type<ApprovalStatus>().notNull().default('pending'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    releasedSeq: integer('released_seq'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('approvals_flow_node_key_uq').on(t.flowId, t.nodeId, t.recordKey), index('approvals_run_idx').on(t.runId, t.status), index('approvals_tenant_status_idx').on(t.tenantId, t.status)],
+);
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
 /** "Abrir chamado": a person raised a run's failures to whoever handles them. */
 export const tickets = pgTable('tickets', {

@@ -24,7 +24,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
           additionalProperties: false,
           properties: {
             flowId: { type: 'string' },
-            status: { type: 'string', enum: ['running', 'success', 'partial', 'error'] },
+            status: { type: 'string', enum: ['running', 'waiting', 'success', 'partial', 'error'] },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
         },

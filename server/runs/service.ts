@@ -1,10 +1,10 @@
 /** Starting runs and reading them back (the sync log's read side). */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { FlowDocument } from '../../nodes/flow-model/document';
 import { ConflictError } from '../errors';
 import type { Db } from '../db/client';
-import { connections, runRecords, runs, runSteps } from '../db/schema';
+import { approvals, connections, runRecords, runs, runSteps } from '../db/schema';
 import { newId } from '../connections/store';
 import { getFlow, getVersion, NotFoundError } from '../flows/service';
 import type { FlowRunInput, RunTrigger } from '../../workflows/types';
@@ -41,16 +41,21 @@ export async function startRun(db: Db, starter: RunStarter, tenantId: string, fl
     .values({ id: runId, tenantId, flowId, versionId: version.id, version: version.version, workflowId, trigger, status: 'running', reprocessOf: trigger.reprocessOf ?? null, sourceKeys: options.sourceKeys ?? null })
     .onConflictDoNothing()
     .returning({ id: runs.id });
+  // A run id used before keeps what it was recorded with (a webhook batch keeps its events), whoever starts it.
+  if (!inserted.length) {
+    const [row] = await db.select({ trigger: runs.trigger }).from(runs).where(eq(runs.id, runId));
+    if (row) trigger = row.trigger;
+  }
   const input: FlowRunInput = { tenantId, runId, flowId, versionId: version.id, trigger, maxHistoryEvents: starter.maxHistoryEvents };
   try {
     // REJECT_DUPLICATE: a workflow id used once (even by a finished run) never runs again.
     await starter.client.workflow.start('flowRun', { taskQueue: starter.taskQueue, workflowId, args: [input], memo: { flowId, tenantId }, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId, workflowId, versionId: version.id, version: version.version, duplicate: true };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId, workflowId, versionId: version.id, version: version.version, trigger, duplicate: true };
     if (inserted.length) await db.update(runs).set({ status: 'error', error: `Could not start: ${(err as Error).message}`, finishedAt: new Date() }).where(eq(runs.id, runId));
     throw err;
   }
-  return { runId, workflowId, versionId: version.id, version: version.version, duplicate: false };
+  return { runId, workflowId, versionId: version.id, version: version.version, trigger, duplicate: false };
 }
 
 /** Connections of a flow that may not run now (paused or disabled). */
@@ -104,7 +109,15 @@ export async function getRun(db: Db, tenantId: string, runId: string) {
     n.failed += s.failed;
     n.conflict += s.conflict;
   }
-  return { ...publicRun(row), nodes };
+  // Records an approval step holds in this run, by decision (status `waiting` while some are pending).
+  const held = await db
+    .select({ status: approvals.status, n: sql<number>`count(*)::int` })
+    .from(approvals)
+    .where(eq(approvals.runId, runId))
+    .groupBy(approvals.status);
+  const awaiting = { pending: 0, approved: 0, rejected: 0, expired: 0 };
+  for (const h of held) awaiting[h.status] = Number(h.n);
+  return { ...publicRun(row), nodes, approvals: awaiting };
 }
 
 /**

@@ -42,12 +42,16 @@ export class ValueMaps {
     const owner = this.connections.find((c) => c.maps.has(name));
     if (!owner) {
       const where = this.connections.length ? `on connection ${this.connections.map((c) => c.name).join(' or ')}` : 'on the connections of this flow';
-      throw new ValueMapMissing(`De-para "${name}" does not exist ${where}: create it with an entry for "${source}", then reprocess`);
+      throw new ValueMapMissing(`De-para "${name}" does not exist ${where}: create it with an entry for "${source}", then reprocess`, {
+        facts: { map: name, value: source, connectionId: this.connections[0]?.id ?? null, mapExists: false },
+      });
     }
     const map = owner.maps.get(name)!;
     const target = map.entries.get(source);
     if (target !== undefined) return target;
     if (map.defaultValue !== null) return map.defaultValue;
-    throw new ValueMapMissing(`De-para "${name}" (connection ${owner.name}) has no entry for "${source}" and no default: add it, then reprocess`);
+    throw new ValueMapMissing(`De-para "${name}" (connection ${owner.name}) has no entry for "${source}" and no default: add it, then reprocess`, {
+      facts: { map: name, value: source, connectionId: owner.id, mapExists: true },
+    });
   }
 }

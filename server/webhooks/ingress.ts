@@ -9,14 +9,51 @@ import { safeEqual } from '../../connectors/http/signatures';
 import { connectorFor } from '../../connectors/runtime';
 import type { IncomingWebhook } from '../../connectors/types';
 import type { AppDeps } from '../app';
-import { connections, webhookEvents } from '../db/schema';
+import type { ConnectionRow } from '../connections/store';
+import type { Db } from '../db/client';
+import { connections } from '../db/schema';
+import type { SecretBox } from '../secrets/crypto';
 import { eq } from 'drizzle-orm';
 import { WebhookDispatcher } from './dispatch';
+import { EventInbox } from './inbox';
+
+/** How long the acknowledgement path trusts a connection it read (status, token, credentials). */
+const ENDPOINT_TTL_MS = 1_000;
+
+interface Endpoint {
+  connection: ConnectionRow;
+  token: string;
+  credentials: Record<string, string>;
+}
+
+/**
+ * Connections as the acknowledgement path needs them, opened once a second at most: a burst of
+ * deliveries to one URL reads and decrypts its row once. A rotated token or a paused connection
+ * is seen within a second; the dispatcher reads the status again before starting any run.
+ */
+function endpointCache(db: Db, box: SecretBox) {
+  const cache = new Map<string, { at: number; endpoint: Promise<Endpoint | null> }>();
+  return (id: string): Promise<Endpoint | null> => {
+    const hit = cache.get(id);
+    if (hit && Date.now() - hit.at < ENDPOINT_TTL_MS) return hit.endpoint;
+    const endpoint = db
+      .select()
+      .from(connections)
+      .where(eq(connections.id, id))
+      .then(([connection]) => (connection ? { connection, token: box.open<string>(connection.webhookToken), credentials: box.open<Record<string, string>>(connection.credentials) } : null));
+    cache.set(id, { at: Date.now(), endpoint });
+    endpoint.catch(() => cache.delete(id));
+    if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+    return endpoint;
+  };
+}
 
 export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const starter = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
   const dispatcher = new WebhookDispatcher(db, starter, (msg, err) => app.log.error({ err }, msg));
+  const inbox = new EventInbox(db);
+  const endpoint = endpointCache(db, deps.box);
   app.addHook('onClose', async () => dispatcher.idle());
 
   await app.register(async (scope) => {
@@ -28,9 +65,10 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
       '/webhooks/:connectionId/:token',
       { schema: { tags: ['webhooks'], summary: 'Where providers deliver notifications (one URL per connection)' } },
       async (req, reply) => {
-        const [connection] = await db.select().from(connections).where(eq(connections.id, req.params.connectionId));
-        if (!connection) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
-        if (!safeEqual(deps.box.open<string>(connection.webhookToken), req.params.token)) {
+        const found = await endpoint(req.params.connectionId);
+        if (!found) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
+        const { connection, token, credentials } = found;
+        if (!safeEqual(token, req.params.token)) {
           req.log.warn({ connectionId: connection.id }, 'webhook refused: wrong token in the URL');
           return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid webhook token' });
         }
@@ -43,7 +81,6 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
           rawBody: typeof req.body === 'string' ? req.body : '',
           query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
         };
-        const credentials = deps.box.open<Record<string, string>>(connection.credentials);
         const verdict = connector.webhooks.verify(incoming, credentials, connection.settings);
         if (verdict === 'invalid') {
           req.log.warn({ connectionId: connection.id, provider: connection.provider }, 'webhook refused: signature does not verify');
@@ -52,27 +89,21 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
         if (verdict === 'ping') return reply.code(200).send({ ok: true });
 
         const events = connector.webhooks.parse(incoming);
-        const stored = events.length
-          ? await db
-              .insert(webhookEvents)
-              .values(
-                events.map((e) => ({
-                  tenantId: connection.tenantId,
-                  connectionId: connection.id,
-                  eventId: e.eventId,
-                  topic: e.topic,
-                  entity: e.entity,
-                  action: e.action,
-                  resourceId: e.resourceId,
-                  record: e.record ?? null,
-                })),
-              )
-              .onConflictDoNothing()
-              .returning()
-          : [];
+        const accepted = await inbox.store(
+          events.map((e) => ({
+            tenantId: connection.tenantId,
+            connectionId: connection.id,
+            eventId: e.eventId,
+            topic: e.topic,
+            entity: e.entity,
+            action: e.action,
+            resourceId: e.resourceId,
+            record: e.record ?? null,
+          })),
+        );
         // Runs start in the background; a crash before they do leaves the events `received` for the sweep at start.
-        if (stored.length) dispatcher.nudge();
-        return reply.code(202).send({ accepted: stored.length, duplicates: events.length - stored.length });
+        if (accepted) dispatcher.nudge();
+        return reply.code(202).send({ accepted, duplicates: events.length - accepted });
       },
     );
   });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { BlingSimulator } from '../../connectors/bling/simulator';
 import type { MercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
+import type { FlowDocument } from '../../nodes/flow-model/document';
 import type { Harness } from './harness';
 
 const example = JSON.parse(readFileSync(fileURLToPath(new URL('../../examples/bling-to-mercadolivre.json', import.meta.url)), 'utf8'));
@@ -111,4 +112,32 @@ export async function setUpFlow(h: Harness, options: { source: FlowEnd & { batch
   expect(flow.status, JSON.stringify(flow.body)).toBe(201);
   expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
   return { flowId: flow.body.id as string, sourceId, targetId };
+}
+
+/**
+ * Mercado Livre orders → Bling orders, the buyer bound or created first: the flow integrators draw
+ * for a marketplace. `trigger` webhook (default) reads each notified order, manual reads them all;
+ * `approve` puts an approval step ("aguardar confirmação") with these params before the write.
+ */
+export function mlOrdersToBling(mlId: string, blingId: string, options: { trigger?: 'webhook' | 'manual'; approve?: Record<string, unknown> } = {}): FlowDocument {
+  const chain = [
+    options.trigger === 'manual' ? { id: 'on-order', type: 'trigger.manual', typeVersion: 1, params: {} } : { id: 'on-order', type: 'trigger.webhook', typeVersion: 1, params: { connectionId: mlId, entity: 'orders' } },
+    { id: 'read-order', type: 'fetch', typeVersion: 1, params: { connectionId: mlId, entity: 'orders' } },
+    {
+      id: 'to-bling',
+      type: 'map',
+      typeVersion: 1,
+      params: {
+        fields: {
+          numeroLoja: '$string(id)',
+          data: '$substring(date_created, 0, 10)',
+          contato: '{"id": buyer.id, "nome": buyer.nickname}',
+          itens: '[order_items.{"codigo": item.seller_sku, "descricao": item.title, "quantidade": quantity, "valor": unit_price}]',
+        },
+      },
+    },
+    ...(options.approve ? [{ id: 'confirm', type: 'approve', typeVersion: 1, params: options.approve }] : []),
+    { id: 'write-order', type: 'upsert', typeVersion: 1, params: { connectionId: blingId, entity: 'orders', dependencies: [{ entity: 'customers', field: 'contato', create: true }] } },
+  ];
+  return { schemaVersion: 1, nodes: chain, edges: chain.slice(1).map((n, i) => ({ from: chain[i].id, fromPort: 'out', to: n.id })) };
 }

@@ -21,7 +21,12 @@ export interface Harness {
   client: Client;
   taskQueue: string;
   api<T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Returns when the run is no longer `running` (finished, or `waiting` for approvals). */
   waitForRun(runId: string, timeoutMs?: number): Promise<any>;
+  /** Returns when the run has ended: success, partial or error. */
+  waitForRunEnd(runId: string, timeoutMs?: number): Promise<any>;
+  /** Stops the worker (its in-memory state is gone) and starts a fresh one on the same task queue. */
+  restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = new Client({ connection });
 
   let stopWorker = async () => {};
-  if (!options.withoutWorker) {
+  const startWorker = async () => {
     const nativeConnection = await NativeConnection.connect({ address });
     const worker = await createWorker({
       connection: nativeConnection,
@@ -60,7 +65,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await running;
       await nativeConnection.close();
     };
-  }
+  };
+  if (!options.withoutWorker) await startWorker();
 
   const logger = options.logLines ? { level: 'trace', redact: REDACT_PATHS, stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
   const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, logger });
@@ -71,6 +77,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return { status: res.statusCode, body: res.body ? res.json() : (undefined as never) };
   };
 
+  const waitFor = async (runId: string, still: string[], timeoutMs = 150_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await api('GET', `/api/runs/${runId}`);
+      if (!still.includes(body.status)) return body;
+      if (Date.now() > deadline) throw new Error(`Run ${runId} still ${body.status} after ${timeoutMs} ms: ${JSON.stringify(body.counters)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
   return {
     app,
     box,
@@ -78,14 +94,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     client,
     taskQueue,
     api,
-    async waitForRun(runId, timeoutMs = 150_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const { body } = await api('GET', `/api/runs/${runId}`);
-        if (body.status !== 'running') return body;
-        if (Date.now() > deadline) throw new Error(`Run ${runId} still running after ${timeoutMs} ms: ${JSON.stringify(body.counters)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    waitForRun: (runId, timeoutMs) => waitFor(runId, ['running'], timeoutMs),
+    waitForRunEnd: (runId, timeoutMs) => waitFor(runId, ['running', 'waiting'], timeoutMs),
+    async restartWorker() {
+      await stopWorker();
+      stopWorker = async () => {};
+      await startWorker();
     },
     async close() {
       await app.close();

@@ -30,7 +30,7 @@ export interface PonteProcess {
 export async function startPonteProcess(env: Record<string, string>): Promise<PonteProcess> {
   const port = await freePort();
   const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.PONTE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PONTE_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -400,6 +400,15 @@ export function createResolvers(deps: ResolverDeps): { query: Record<string, Res
       if (seen.fingerprint !== fingerprint) return { inventoryAdjustmentGroup: null, userErrors: [{ field: null, message: 'The same idempotency key cannot be used with different operation parameters.', code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH' }] };
       return seen.result;
     }
+    for (const q of input.quantities) {
+      const itemId = idOf('InventoryItem', q.inventoryItemId) ?? -1;
+      const sold = store.racingSales.get(itemId);
+      const level = store.inventoryItems.get(itemId)?.levels.get(store.primaryLocation.id);
+      if (sold === undefined || !level) continue;
+      store.racingSales.delete(itemId);
+      level.available -= sold;
+      level.onHand -= sold;
+    }
     const errors: UserError[] = [];
     if (input.name !== 'available' && input.name !== 'on_hand') errors.push({ field: ['input', 'name'], message: "The quantity name must be either 'available' or 'on_hand'.", code: 'INVALID_NAME' });
     if (!INVENTORY_REASONS.has(input.reason)) errors.push({ field: ['input', 'reason'], message: `The reason '${input.reason}' is not valid.`, code: 'INVALID_REASON' });

@@ -184,6 +184,11 @@ export class ShopStore {
   readonly handles = new Map<string, number>();
   /** Fulfillment id -> order id. */
   readonly fulfillmentOwners = new Map<number, number>();
+  /**
+   * Sales that land between a client's read and its next inventory write (inventory item id ->
+   * units sold, applied once, at the primary location): how a test makes a write race a checkout.
+   */
+  readonly racingSales = new Map<number, number>();
   private seq = { product: 7_000_000_000_000, variant: 43_000_000_000_000, item: 45_000_000_000_000, option: 9_000_000_000_000, order: 5_500_000_000_000, line: 14_000_000_000_000, fo: 6_300_000_000_000, fulfillment: 5_100_000_000_000, customer: 7_100_000_000_000, misc: 1 };
   private orderNumber = 1000;
   /** Clock of the shop; tests may move it. Shopify's timestamps carry whole seconds. */

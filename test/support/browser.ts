@@ -1,0 +1,114 @@
+/**
+ * What the browser tests (test/ui) share: Debian's Chromium driven by playwright-core, an
+ * in-process Ponte serving the built UI on a real port, and the Bling and Mercado Livre
+ * simulators with their connections.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type BlingSimulator, startBlingSimulator } from '../../connectors/bling/simulator';
+import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
+import { type Harness, startHarness } from './harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Without it the UI files skip (describe.skipIf) rather than fail: the rest of the suite needs no browser. */
+export const hasChromium = existsSync(CHROMIUM);
+const uiIndex = fileURLToPath(new URL('../../ui/dist/index.html', import.meta.url));
+const SHOTS = process.env.PONTE_UI_SHOTS ?? join(tmpdir(), 'ponte-ui-shots');
+
+if (!hasChromium) console.warn(`UI tests skipped: ${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`);
+
+/** A Ponte serving the built UI and the API on a real port (the browser cannot go through inject). */
+export async function serveUi(): Promise<{ h: Harness; base: string }> {
+  // Checked first: without the build every screen is a 404, which would fail each test far from the cause.
+  if (!existsSync(uiIndex)) throw new Error('ui/dist is missing: run `npm run build:ui` (npm install does it)');
+  const h = await startHarness();
+  try {
+    return { h, base: await h.app.listen({ port: 0, host: '127.0.0.1' }) };
+  } catch (e) {
+    await h.close();
+    throw e;
+  }
+}
+
+export interface Simulators {
+  bling: BlingSimulator;
+  ml: MercadoLivreSimulator;
+  blingId: string;
+  mlId: string;
+}
+
+/**
+ * A Bling and a Mercado Livre simulator, each with a connection in Ponte (unpaced, so runs are not
+ * slowed down). The caller closes the simulators; they are closed here only if a connection fails.
+ */
+export async function connectSimulators(h: Harness, names = { bling: 'Bling da loja', ml: 'Mercado Livre principal' }): Promise<Simulators> {
+  const bling = await startBlingSimulator({ requestsPerSecond: 0 });
+  const ml = await startMercadoLivreSimulator().catch(async (e) => {
+    await bling.close();
+    throw e;
+  });
+  const make = async (body: Record<string, unknown>) => {
+    const res = await h.api('POST', '/api/connections', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  try {
+    const blingId = await make({ name: names.bling, provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
+    const mlId = await make({ name: names.ml, provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
+    return { bling, ml, blingId, mlId };
+  } catch (e) {
+    await bling.close();
+    await ml.close();
+    throw e;
+  }
+}
+
+export interface UiBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors in the page, in order: a file expects none once its screens have run. */
+  pageErrors: string[];
+  /** A screenshot in $PONTE_UI_SHOTS (default: ponte-ui-shots in the temp dir), for a look by eye. */
+  shot(name: string): Promise<Buffer>;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+export async function openBrowser(): Promise<UiBrowser> {
+  // A fresh profile per file: language choice and other local storage must not leak between files.
+  const profile = mkdtempSync(join(tmpdir(), 'ponte-chromium-'));
+  let context: BrowserContext | undefined;
+  let page: Page;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      // Nothing but the page under test on the network, and no sandbox (tests may run as root in a container).
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  } catch (e) {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const opened = context;
+  return {
+    context: opened,
+    page,
+    pageErrors,
+    shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) }),
+    async close() {
+      await opened.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
