@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
@@ -23,7 +23,7 @@ if (!hasChromium) console.warn(`UI tests skipped: ${CHROMIUM} is missing (instal
 
 /** A Ponte serving the built UI and the API on a real port (the browser cannot go through inject). */
 export async function serveUi(): Promise<{ h: Harness; base: string }> {
-  // Checked first: without the build every screen is a 404, which would fail each test far from the cause.
+  // Checked first: without the build Ponte serves a placeholder page, and every test would fail far from the cause.
   if (!existsSync(uiIndex)) throw new Error('ui/dist is missing: run `npm run build:ui` (npm install does it)');
   const h = await startHarness();
   try {
@@ -74,11 +74,14 @@ export interface UiBrowser {
   pageErrors: string[];
   /** A screenshot in $PONTE_UI_SHOTS (default: ponte-ui-shots in the temp dir), for a look by eye. */
   shot(name: string): Promise<Buffer>;
+  /** A fresh load of a screen of the served UI (the same address twice would keep the screen's state). */
+  visit(hash: string): Promise<void>;
   /** Closes the browser and removes its profile. */
   close(): Promise<void>;
 }
 
-export async function openBrowser(): Promise<UiBrowser> {
+/** A browser on the UI served at `base` (from serveUi). */
+export async function openBrowser(base: string): Promise<UiBrowser> {
   // A fresh profile per file: language choice and other local storage must not leak between files.
   const profile = mkdtempSync(join(tmpdir(), 'ponte-chromium-'));
   let context: BrowserContext | undefined;
@@ -106,9 +109,30 @@ export async function openBrowser(): Promise<UiBrowser> {
     page,
     pageErrors,
     shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) }),
+    async visit(hash) {
+      await page.goto('about:blank');
+      await page.goto(`${base}/${hash}`);
+    },
     async close() {
       await opened.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * How many rows a list screen shows once it has answered its latest filters: the screen marks the
+ * list aria-busy while a request is out, and counting before then reads the previous answer.
+ */
+export async function countSettled(list: Locator, rows: Locator): Promise<number> {
+  await expect.poll(() => list.getAttribute('aria-busy')).toBe('false');
+  return rows.count();
+}
+
+/**
+ * For afterAll: closes in order (the browser before the server it talks to, the server before the
+ * simulators its runs call), skipping what a failed beforeAll never opened.
+ */
+export async function closeAll(...things: Array<{ close(): Promise<unknown> } | undefined>): Promise<void> {
+  for (const thing of things) await thing?.close();
 }

@@ -5,71 +5,32 @@
  * the canvas (palette drag, ports, forms, a validation problem on its node), publishing, running,
  * the sync log, the language switch.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
-import { type Harness, startHarness } from '../support/harness';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const uiIndex = fileURLToPath(new URL('../../ui/dist/index.html', import.meta.url));
-const SHOTS = process.env.PONTE_UI_SHOTS ?? join(tmpdir(), 'ponte-ui-shots');
-
-if (!hasChromium) console.warn(`UI tests skipped: ${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`);
+import type { BlingSimulator } from '../../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
+import { closeAll, connectSimulators, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
+import type { Harness } from '../support/harness';
 
 describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)', () => {
   let h: Harness;
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
-  let context: BrowserContext;
+  let browser: UiBrowser;
   let page: Page;
   let base: string;
-  let profile: string;
   let blingId: string;
   let mlId: string;
-  const pageErrors: string[] = [];
-
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
   beforeAll(async () => {
-    if (!existsSync(uiIndex)) throw new Error('ui/dist is missing: run `npm run build:ui` (npm install does it)');
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
+    ({ h, base } = await serveUi());
+    ({ bling, ml, blingId, mlId } = await connectSimulators(h));
     bling.seedProducts(20);
-    base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-    const make = async (body: Record<string, unknown>) => {
-      const res = await h.api('POST', '/api/connections', body);
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body.id as string;
-    };
-    blingId = await make({ name: 'Bling da loja', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
-    mlId = await make({ name: 'Mercado Livre principal', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
-
-    profile = mkdtempSync(join(tmpdir(), 'ponte-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await openBrowser(base);
+    page = browser.page;
   });
 
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
+  afterAll(() => closeAll(browser, h, bling, ml));
 
   it('shows the connections and the numbers on the hub', async () => {
     await page.goto(`${base}/#/`);
@@ -78,7 +39,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     expect(await table.textContent()).toContain('Mercado Livre principal');
     expect(await page.getByTestId('stat-active').textContent()).toBe('2');
     expect(await page.locator('h1').textContent()).toBe('Painel');
-    await shot('hub');
+    await browser.shot('hub');
   });
 
   it('creates a connection through the form and "Testar conexão" shows the diagnosis', async () => {
@@ -90,7 +51,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await page.locator('input[name="cred-accessToken"]').fill(bling.credentials.accessToken);
     await page.locator('input[name="entity-products"]').check();
     await page.locator('select[name="frequency"]').selectOption('15m');
-    await shot('connection-new');
+    await browser.shot('connection-new');
     await page.getByTestId('save-connection').click();
     await page.waitForURL(/#\/connections\/[^/]+$/);
     expect(await page.getByTestId('saved').textContent()).toContain('Conexão criada');
@@ -102,7 +63,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await expect.poll(() => diagnosis.textContent()).toContain('A conexão funciona');
     expect(await page.getByTestId('test-status').textContent()).toBe('200');
     expect(await page.getByTestId('webhook-url').inputValue()).toMatch(/^http:\/\/ponte\.test\/webhooks\//);
-    await shot('connection-tested');
+    await browser.shot('connection-tested');
   });
 
   it('builds a flow on the canvas, shows a problem on its node, publishes, runs it and shows the run in the sync log', async () => {
@@ -136,7 +97,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await connect('start', 'map');
     expect(await page.getByTestId('connect-refusal').textContent()).toContain('Não dá para ligar');
     expect(await canvas.locator('.svelte-flow__edge').count()).toBe(0);
-    await shot('canvas-refused');
+    await browser.shot('canvas-refused');
 
     await connect('start', 'fetch');
     await connect('fetch', 'map');
@@ -174,7 +135,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await expect.poll(() => problems.isVisible()).toBe(true);
     expect(await problems.textContent()).toContain('connectionId');
     expect(await page.getByTestId('editor-notice').textContent()).toContain('problema');
-    await shot('canvas-problem');
+    await browser.shot('canvas-problem');
 
     await panel.locator('select[name="connectionId"]').selectOption(mlId);
     await panel.locator('select[name="matchBy"]').selectOption('sku');
@@ -197,7 +158,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await expect.poll(() => runPanel.getByTestId('badge').textContent(), { timeout: 60_000 }).toBe('Sucesso');
     expect(await runPanel.locator('[data-counter="created"] b').textContent()).toBe('20');
     expect(await page.getByTestId('node-counts-upsert').textContent()).toContain('20');
-    await shot('canvas-run');
+    await browser.shot('canvas-run');
     expect(ml.items.size).toBe(20);
 
     await page.getByTestId('see-run').click();
@@ -207,13 +168,13 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     expect(await page.getByTestId('run-nodes').textContent()).toContain('upsert');
     await page.locator('[data-outcome="created"]').click();
     await expect.poll(() => page.getByTestId('run-records').locator('tbody tr').count()).toBe(20);
-    await shot('run-detail');
+    await browser.shot('run-detail');
 
     await page.goto(`${base}/#/runs`);
     const row = page.getByTestId('runs-table').locator('tbody tr').first();
     await expect.poll(() => row.textContent()).toContain('Bling → ML pelo editor');
     expect(await row.textContent()).toContain('Sucesso');
-    await shot('runs');
+    await browser.shot('runs');
   });
 
   it('switches the language to English and keeps it', async () => {
@@ -223,9 +184,9 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     expect(await page.locator('header nav').textContent()).toContain('Connections');
     await page.reload();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Dashboard');
-    await shot('hub-en');
+    await browser.shot('hub-en');
     await page.getByTestId('lang').selectOption('pt-BR');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Painel');
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -126,7 +126,7 @@ export interface Run {
   versionId: string;
   version: number;
   trigger: { type: string; by?: string };
-  status: 'running' | 'success' | 'partial' | 'error';
+  status: 'running' | 'waiting' | 'success' | 'partial' | 'error';
   error: any;
   counters: Counters;
   pages: number;
@@ -134,6 +134,8 @@ export interface Run {
   finishedAt: string | null;
   durationMs: number | null;
   nodes?: Record<string, Partial<Counters> & { pages?: number }>;
+  /** Records approval steps hold in this run, by decision (GET /api/runs/:id only). */
+  approvals?: Record<ApprovalStatus, number>;
 }
 export interface RunRecord {
   id: number;
@@ -145,6 +147,8 @@ export interface RunRecord {
   message: string | null;
   hint: string | null;
   payload: unknown;
+  /** Facts of a failure the UI acts on, e.g. {map, value, connectionId} for ValueMapMissing. */
+  details?: Record<string, unknown> | null;
   createdAt: string;
 }
 export interface Problem {
@@ -172,3 +176,127 @@ export const listRuns = (q: { flowId?: string; status?: string; limit?: number }
   for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
   return api<{ runs: Run[] }>('GET', `/api/runs?${params}`).then((r) => r.runs);
 };
+
+/** Mappings ("Mapeamentos"): which external record is the twin of which internal one. */
+export type BindingStatus = 'pending' | 'active' | 'orphan' | 'conflict';
+export const BINDING_STATUSES: BindingStatus[] = ['pending', 'active', 'orphan', 'conflict'];
+export const ENTITIES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices'];
+
+export interface BindingConflict {
+  fields: string[];
+  base: Record<string, unknown>;
+  source: Record<string, unknown>;
+  target: Record<string, unknown>;
+  runId: string;
+  detectedAt: string;
+}
+export interface Binding {
+  id: number;
+  connectionId: string;
+  sourceConnectionId: string | null;
+  entity: string;
+  internalId: string;
+  externalId: string | null;
+  sku: string | null;
+  status: BindingStatus;
+  flowId: string | null;
+  lastSyncedAt: string | null;
+  notes: string | null;
+  conflict: BindingConflict | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface BindingQuery {
+  connectionId?: string;
+  sourceConnectionId?: string;
+  entity?: string;
+  status?: string;
+  q?: string;
+  after?: number;
+  limit?: number;
+}
+export const listBindings = (q: BindingQuery) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && v !== null) params.set(k, String(v));
+  return api<{ bindings: Binding[]; next: number | null }>('GET', `/api/bindings?${params}`);
+};
+
+export type DiscoveryList = 'matched' | 'ambiguous' | 'unmatchedSource' | 'unmatchedTarget' | 'withoutSkuSource' | 'withoutSkuTarget';
+export const DISCOVERY_LISTS: DiscoveryList[] = ['matched', 'ambiguous', 'unmatchedSource', 'unmatchedTarget', 'withoutSkuSource', 'withoutSkuTarget'];
+export interface DiscoverySide {
+  read: number;
+  alreadyBound: number;
+  withoutSku: number;
+  unmatched: number;
+}
+export interface Discovery {
+  id: string;
+  sourceConnectionId: string;
+  connectionId: string;
+  entity: string;
+  status: 'running' | 'ready' | 'confirmed' | 'error';
+  error: string | null;
+  progress?: { source?: number; target?: number } | null;
+  report: null | {
+    counts: { matched: number; ambiguous: number; source: DiscoverySide; target: DiscoverySide };
+    lists: Record<DiscoveryList, { total: number; truncated: boolean; items: Array<Record<string, any>> }>;
+    confirmation?: { requested: number; bound: number; skipped: number };
+  };
+}
+
+export interface Reconciliation {
+  id: string;
+  connectionId: string;
+  entity: string;
+  status: 'running' | 'done' | 'blocked' | 'error';
+  bound: number;
+  seen: number;
+  missing: number;
+  marked: number;
+  maxShare: number;
+  message: string | null;
+}
+
+/** De-para (value maps): per connection, a named table translating one system's codes into the other's. */
+export interface ValueMap {
+  id: string;
+  connectionId: string;
+  name: string;
+  label: string | null;
+  defaultValue: string | null;
+  entryCount?: number;
+  entries?: Array<{ from: string; to: string }>;
+}
+export const SUGGESTED_VALUE_MAP_NAMES = ['carrier', 'shipping_service', 'payment_method', 'order_status', 'category', 'unit', 'tax_situation'];
+
+/** "Aguardando confirmação": records an approval step (`approve` node) holds until a person decides. */
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+export const APPROVAL_STATUSES: ApprovalStatus[] = ['pending', 'approved', 'rejected', 'expired'];
+export interface Approval {
+  id: number;
+  flowId: string;
+  runId: string;
+  nodeId: string;
+  recordKey: string;
+  summary: string | null;
+  record: { key: string; sku?: string; data: Record<string, unknown> };
+  status: ApprovalStatus;
+  expiresAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+export const listApprovals = (q: { status?: string; flowId?: string; runId?: string; limit?: number }) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
+  return api<{ approvals: Approval[] }>('GET', `/api/approvals?${params}`).then((r) => r.approvals);
+};
+export const decideApprovals = (body: { ids: number[]; decision: 'approve' | 'reject'; by?: string; reason?: string }) =>
+  api<{ decided: number[]; refused: Array<{ id: number; reason: string }> }>('POST', '/api/approvals/decide', body);
+
+/** The message of an API refusal: a 400 lists its problems, others carry one message. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError && Array.isArray(err.body?.problems) && err.body.problems.length) return err.body.problems.map((p: Problem) => p.message).join('; ');
+  return (err as Error).message;
+}

@@ -1,14 +1,23 @@
-/** Hash routing (#/flows/abc): the server serves only static files, so the path stays `/`. */
+/** Hash routing (#/flows/abc?x=1): the server serves only static files, so the path stays `/`. */
 function current(): string[] {
   return location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
 }
+function search(): string {
+  return location.hash.split('?')[1] ?? '';
+}
 
-export const route = $state({ parts: current() });
+export const route = $state({ parts: current(), search: search() });
 
 window.addEventListener('hashchange', () => {
   route.parts = current();
+  route.search = search();
 });
 
 export function go(path: string) {
   location.hash = path.startsWith('#') ? path : `#${path}`;
+}
+
+/** The query of the current hash (#/value-maps?map=carrier → map=carrier). */
+export function query(): URLSearchParams {
+  return new URLSearchParams(route.search);
 }
