@@ -4,6 +4,7 @@
  */
 import { cancellation, heartbeat } from './context';
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { AuthError, ConfigError, ConnectorError, hintFor } from '../connectors/http/errors';
@@ -36,6 +37,8 @@ export interface ActivityDeps {
   pacers: PacerRegistry;
   /** Fired after each committed change of a run, for live updates. */
   onRunChanged?: (runId: string) => void;
+  /** Names this worker process in the run's steps (default host:pid). */
+  workerId?: string;
 }
 
 /** Incremental cursors overlap a little, so a record changed during a run is not missed. */
@@ -43,6 +46,7 @@ const INCREMENTAL_OVERLAP_MS = 60_000;
 
 export function createActivities(deps: ActivityDeps) {
   const { db, box, pacers } = deps;
+  const workerId = deps.workerId ?? `${hostname()}:${process.pid}`;
   // Versions are immutable: compile each once per process.
   const versions = new Map<string, { document: FlowDocument; plan: Plan; flowId: string }>();
 
@@ -290,7 +294,7 @@ export function createActivities(deps: ActivityDeps) {
             .insert(pages)
             .values({ tenantId: input.tenantId, runId: input.runId, nodeId: stage.id, seq: input.pageSeq, records: result.output, recordCount: result.output.length })
             .onConflictDoNothing();
-        await commitStep(tx, key, counters, true);
+        await commitStep(tx, key, counters, true, workerId);
       });
       deps.onRunChanged?.(input.runId);
       return counters;

@@ -3,6 +3,7 @@
  * HTTP client with the connector's auth, error parsing, the connection's pacer, and OAuth2
  * tokens refreshed before they expire or when the provider says 401.
  */
+import { reportProviderCall } from './http/observe';
 import { createHttpClient, type HttpClient } from './http/client';
 import { AuthError, ConfigError } from './http/errors';
 import type { PacerRegistry, RateLimitPolicy } from './http/pacing';
@@ -40,6 +41,7 @@ export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, 
     baseUrl,
     authHeaders: () => connector.authHeaders(ctx.credentials),
     pacer: pacers.get(conn.id, rateLimit),
+    observe: (call) => reportProviderCall({ provider: conn.provider, connectionId: conn.id, ...call }),
     ...connector.http,
   });
   const canRefresh = Boolean(connector.oauth2 && conn.refreshTokens);

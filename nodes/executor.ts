@@ -12,6 +12,11 @@ export type RecordFunction = (record: SyncRecord) => Promise<SyncRecord | null>;
 /** What a stage run loads once for its pure nodes: the de-para maps its expressions may call. */
 export interface PureEnv {
   valueMaps: ValueMaps;
+  /**
+   * JSONata's evaluation limits (milliseconds, stack depth). The canvas preview sets them, since it
+   * evaluates half-typed expressions inside the API process; runs do not.
+   */
+  limits?: { timeout?: number; stack?: number };
 }
 
 export interface PureExecutor {

@@ -16,6 +16,7 @@ import { BadInput, ConflictError } from './errors';
 import { FlowInvalid, NotFoundError } from './flows/service';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
+import { registerPreviewRoutes } from './routes/preview';
 import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
 import { registerApprovalRoutes } from './routes/approvals';
 import { registerBindingRoutes } from './routes/bindings';
@@ -23,9 +24,11 @@ import { registerDiscoveryRoutes } from './routes/discoveries';
 import { registerReconciliationRoutes } from './routes/reconciliations';
 import { registerCatalogRoutes } from './routes/catalog';
 import { registerTemplateRoutes } from './routes/templates';
+import { registerUiConfigRoutes } from './routes/ui-config';
 import { registerValueMapRoutes } from './routes/value-maps';
 import { registerWebhookIngress } from './webhooks/ingress';
 import { RunWatcher } from './live/run-watcher';
+import type { Metrics } from './metrics';
 import { NotPublished } from './runs/service';
 import type { SecretBox } from './secrets/crypto';
 
@@ -39,10 +42,14 @@ export interface AppDeps {
   publicUrl: string;
   /** Where "abrir chamado" sends tickets; unset: they are only recorded. */
   ticketUrl?: string;
+  /** The Temporal Web UI browsers can open (GET /api/ui-config); null or unset: the UI shows no link. */
+  temporalUiUrl?: string | null;
   /** Passed to each run: continue-as-new past this many history events. */
   maxHistoryEvents?: number;
   /** Extra status lines for /health (e.g. the embedded Temporal child). */
   healthChecks?: Record<string, () => Promise<void>>;
+  /** Served at /metrics for Prometheus; unset: no /metrics. */
+  metrics?: Metrics;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -126,6 +133,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', database: deps.database.kind, checks: results });
   });
 
+  const metrics = deps.metrics;
+  if (metrics)
+    app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics: runs, records, provider calls and throttles, webhook lag, process' } }, async (_req, reply) => {
+      const { contentType, body } = await metrics.render();
+      return reply.type(contentType).send(body);
+    });
+
   await app.register(websocket);
   const watcher = new RunWatcher(deps.database.db, deps.tenantId);
   app.addHook('onClose', async () => watcher.stop());
@@ -138,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConnectionRoutes(app, deps);
   registerValueMapRoutes(app, deps);
   registerFlowRoutes(app, deps);
+  registerPreviewRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerRunActionRoutes(app, deps);
   registerTemplateRoutes(app, deps);
@@ -145,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerApprovalRoutes(app, deps);
   registerDiscoveryRoutes(app, deps);
   registerReconciliationRoutes(app, deps);
+  registerUiConfigRoutes(app, deps);
   await registerWebhookIngress(app, deps);
 
   // wildcard: files are looked up per request, so a UI rebuilt while the server runs is served at once.

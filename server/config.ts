@@ -16,11 +16,26 @@ export interface Config {
   temporalCli?: string;
   temporalPort: number;
   temporalUiPort: number;
+  /** The Temporal Web UI as browsers reach it, for "Ver no Temporal" links; null: no links (main.ts uses the embedded dev server's UI when there is one). */
+  temporalUiUrl: string | null;
   taskQueue: string;
   secretKey?: string;
   logLevel: string;
   /** Days a run's record payloads are kept before pruning. */
   retentionDays: number;
+  /** Activities one worker process runs at once (PONTE_WORKER_ACTIVITIES). */
+  workerActivities: number;
+  /** PostgreSQL connections per process (PONTE_DB_POOL). */
+  dbPoolSize: number;
+  /** Where a worker-only process serves /metrics (PONTE_METRICS_PORT); the server role serves it on its own port. */
+  metricsPort?: number;
+  /** host:port where the Temporal SDK serves its own Prometheus metrics (TEMPORAL_METRICS_BIND); unset: off. */
+  temporalMetricsBind?: string;
+  /** Temporal Cloud API key (TEMPORAL_API_KEY): TLS with the key. */
+  temporalApiKey?: string;
+  /** mTLS to Temporal: client certificate and key files (TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY). */
+  temporalTlsCert?: string;
+  temporalTlsKey?: string;
   /** Where "abrir chamado" sends tickets (JSON POST); unset: tickets are only recorded. */
   ticketUrl?: string;
 }
@@ -71,10 +86,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalCli: env.TEMPORAL_CLI || undefined,
     temporalPort: port(env, 'PONTE_TEMPORAL_PORT', 7233),
     temporalUiPort: port(env, 'PONTE_TEMPORAL_UI_PORT', 8233),
+    temporalUiUrl: url(env, 'TEMPORAL_UI_URL')?.replace(/\/+$/, '') ?? null,
     taskQueue,
     secretKey: env.PONTE_SECRET_KEY || undefined,
     logLevel,
     retentionDays: positiveInt(env, 'PONTE_RETENTION_DAYS', 30),
+    workerActivities: positiveInt(env, 'PONTE_WORKER_ACTIVITIES', 20),
+    dbPoolSize: positiveInt(env, 'PONTE_DB_POOL', 10),
+    metricsPort: env.PONTE_METRICS_PORT ? port(env, 'PONTE_METRICS_PORT', 9464) : undefined,
+    temporalMetricsBind: env.TEMPORAL_METRICS_BIND || undefined,
+    temporalApiKey: env.TEMPORAL_API_KEY || undefined,
+    temporalTlsCert: env.TEMPORAL_TLS_CERT || undefined,
+    temporalTlsKey: env.TEMPORAL_TLS_KEY || undefined,
     ticketUrl: url(env, 'PONTE_TICKET_URL'),
   };
 }

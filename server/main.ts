@@ -22,6 +22,9 @@ import { ensureTemporalCli, PIP_INSTALL_COMMAND } from './temporal/locate-cli';
 import { createWorker, installTemporalRuntime } from './temporal/worker';
 import { dispatchPending } from './webhooks/dispatch';
 import { pruneOldPayloads } from './runs/retention';
+import { pacerFactory } from './pacing/shared-pacer';
+import { createMetrics, serveMetrics } from './metrics';
+import { temporalConnectionOptions } from './temporal/connection-options';
 import { startDueReconciliations } from './bindings/reconcile';
 
 async function main() {
@@ -49,7 +52,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : join(config.dataDir, 'db') });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : join(config.dataDir, 'db'), poolSize: config.dbPoolSize });
   closers.push(() => database.close());
   log.info(database.kind === 'pglite' ? `Database: embedded PGlite in ${join(config.dataDir, 'db')}` : 'Database: PostgreSQL (DATABASE_URL)');
 
@@ -88,12 +91,22 @@ async function main() {
     log.info(`Temporal: ${address} (namespace ${config.temporalNamespace})`);
   }
 
-  installTemporalRuntime(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
-  const pacers = new PacerRegistry();
+  // The embedded dev server is plain gRPC on localhost; a configured one may need TLS or an API key.
+  const temporalTarget = () => (devServer ? { address: address! } : temporalConnectionOptions({ address: address!, apiKey: config.temporalApiKey, tlsCert: config.temporalTlsCert, tlsKey: config.temporalTlsKey }));
+  installTemporalRuntime(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN', config.temporalMetricsBind);
+  // One registry per process: the server serves it at /metrics, a worker-only process on PONTE_METRICS_PORT.
+  const metrics = createMetrics({ role, db: database.db });
+  if (role === 'worker' && config.metricsPort !== undefined) {
+    const server = await serveMetrics(metrics, config.host, config.metricsPort);
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    log.info(`Metrics: http://${config.host}:${config.metricsPort}/metrics`);
+  }
+  // With PostgreSQL, several workers may write to one provider account: they share its buckets there.
+  const pacers = new PacerRegistry(pacerFactory(database.db, database.kind));
   let worker: Worker | undefined;
   if (role === 'all' || role === 'worker') {
-    const nativeConnection = await NativeConnection.connect({ address });
-    worker = await createWorker({ connection: nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { db: database.db, box, pacers } });
+    const nativeConnection = await NativeConnection.connect(temporalTarget());
+    worker = await createWorker({ connection: nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { db: database.db, box, pacers }, maxConcurrentActivities: config.workerActivities });
     const running = worker.run();
     closers.push(async () => {
       worker!.shutdown();
@@ -108,7 +121,7 @@ async function main() {
   }
 
   if (role === 'all' || role === 'server') {
-    const connection = await Connection.connect({ address });
+    const connection = await Connection.connect(temporalTarget());
     const client = new Client({ connection, namespace: config.temporalNamespace });
     closers.push(() => connection.close());
     const app = await buildApp({
@@ -119,6 +132,8 @@ async function main() {
       tenantId: DEFAULT_TENANT,
       publicUrl: config.publicUrl,
       ticketUrl: config.ticketUrl,
+      temporalUiUrl: config.temporalUiUrl ?? devServer?.uiUrl ?? null,
+      metrics,
       logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
     await app.listen({ host: config.host, port: config.port });

@@ -44,6 +44,8 @@ export interface HttpClientOptions {
   describeError?: (body: unknown) => string | undefined;
   /** Fallback delay when a 429 carries no Retry-After. */
   defaultRetryAfterMs?: number;
+  /** Told of every call once it is classified (metrics). */
+  observe?: (call: { status: number | null; throttled: boolean; latencyMs: number }) => void;
 }
 
 export interface HttpClient {
@@ -96,20 +98,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (e.code === 'ERR_INVALID_URL' || e instanceof TypeError) {
           throw new ConfigError(`Invalid base URL "${options.baseUrl}": ${e.message}`);
         }
+        options.observe?.({ status: null, throttled: false, latencyMs: Math.round(performance.now() - started) });
         throw new Transient(`${req.method} ${req.path} did not get an answer: ${e.code ?? e.message}`);
       }
 
-      if (req.raw) return res as HttpResponse<T>;
-      const custom = options.classify?.(res);
-      if (custom) {
-        // A throttle recognised in the body (errors inside HTTP 200) holds the pacer back too.
-        if (custom instanceof RateLimited) options.pacer?.pause(custom.retryAfterMs);
-        throw custom;
+      if (req.raw) {
+        options.observe?.({ status: res.status, throttled: res.status === 429, latencyMs: res.latencyMs });
+        return res as HttpResponse<T>;
       }
-      if (custom === null) return res as HttpResponse<T>;
-      const error = classifyByStatus(req, res, options);
+      // A provider-specific verdict first (errors inside HTTP 200), else the status decides.
+      const custom = options.classify?.(res);
+      const error = custom === undefined ? classifyByStatus(req, res, options) : custom;
+      const throttled = error instanceof RateLimited;
+      options.observe?.({ status: res.status, throttled, latencyMs: res.latencyMs });
       if (error) {
-        if (error instanceof RateLimited) options.pacer?.pause(error.retryAfterMs);
+        // A throttle, also one recognised in the body, holds the pacer back.
+        if (throttled) options.pacer?.pause(error.retryAfterMs);
         throw error;
       }
       return res as HttpResponse<T>;

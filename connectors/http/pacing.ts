@@ -2,8 +2,9 @@
  * Pacing keeps a flow under a provider's published limit so that 429s are the exception.
  *
  * A token bucket per connection: `requestsPerSecond` tokens refill continuously, up to `burst`.
- * Callers `await pacer.take()` before each request. Buckets live in this process; issue 11
- * moves them to a store shared by all workers.
+ * Callers `await pacer.take()` before each request. These buckets live in one process; with
+ * several workers, server/pacing/shared-pacer.ts keeps one bucket per connection in PostgreSQL
+ * (the registry is given its factory).
  */
 
 export interface RateLimitPolicy {
@@ -83,13 +84,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** One pacer per key (a connection id), created on first use. */
+export type PacerFactory = (key: string, policy: RateLimitPolicy | undefined) => Pacer;
+
+/** One pacer per key (a connection id), created on first use: in this process unless given another factory. */
 export class PacerRegistry {
   private readonly pacers = new Map<string, Pacer>();
+  constructor(private readonly create: PacerFactory = (_key, policy) => createPacer(policy)) {}
   get(key: string, policy: RateLimitPolicy | undefined): Pacer {
     let pacer = this.pacers.get(key);
     if (!pacer) {
-      pacer = createPacer(policy);
+      pacer = this.create(key, policy);
       this.pacers.set(key, pacer);
     }
     return pacer;

@@ -13,7 +13,7 @@ export const mapExecutor: PureExecutor = {
     const source = `{ ${Object.entries(fields)
       .map(([target, expr]) => `${JSON.stringify(target)}: (${expr})`)
       .join(', ')} }`;
-    const expression = withPonteFunctions(jsonata(source), env);
+    const expression = withPonteFunctions(jsonata(source, env.limits), env);
     return async (record) => {
       const mapped = (await expression.evaluate(record.data)) as Record<string, unknown> | undefined;
       const data = { ...(keepUnmapped ? record.data : {}), ...(mapped ?? {}) };

@@ -8,7 +8,7 @@ export class TransformError extends Error {
 
 export const transformExecutor: PureExecutor = {
   compile(params, env) {
-    const expression = withPonteFunctions(jsonata(params.expression as string), env);
+    const expression = withPonteFunctions(jsonata(params.expression as string, env.limits), env);
     if (params.mode === 'filter') {
       return async (record) => ((await expression.evaluate(record.data)) ? record : null);
     }

@@ -10,7 +10,7 @@ import type { EntityName } from '../../connectors/types';
 import type { DiscoveryInput } from '../../workflows/bindings';
 import { requireConnection, newId } from '../connections/store';
 import { recordset } from '../db/bulk';
-import type { Db } from '../db/client';
+import { type Db, rowsOf } from '../db/client';
 import { bindings, discoveries } from '../db/schema';
 import { BadInput, ConflictError, NotFoundError } from '../errors';
 import type { RunStarter } from '../runs/service';
@@ -31,10 +31,6 @@ export interface DiscoveryProgress {
 }
 
 type WorkflowStarter = Pick<RunStarter, 'client' | 'taskQueue'>;
-
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /** The connection must exist (404), be running (409) and its connector able to read the entity (400). */
 export async function requireReadable(db: Db, tenantId: string, connectionId: string, entity: string, field: string) {

@@ -18,7 +18,8 @@ import type { Db } from '../db/client';
 import { bindings, connections, reconciliations } from '../db/schema';
 import { NotFoundError } from '../errors';
 import type { RunStarter } from '../runs/service';
-import { requireReadable, rowsOf } from './discovery';
+import { requireReadable } from './discovery';
+import { rowsOf } from '../db/client';
 
 export type ReconciliationRow = typeof reconciliations.$inferSelect;
 type WorkflowStarter = Pick<RunStarter, 'client' | 'taskQueue'>;

@@ -1,7 +1,7 @@
 /** Bindings: which external record is the twin of which internal one, per connection and entity. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recordset } from '../db/bulk';
-import type { Db } from '../db/client';
+import { type Db, rowsOf } from '../db/client';
 import { type BindingConflict, bindings } from '../db/schema';
 
 export type Binding = typeof bindings.$inferSelect;
@@ -65,7 +65,7 @@ export async function claimForCreate(db: Db, scope: BindingScope, runId: string,
         and (bindings.claimed_by is null or bindings.claimed_by = excluded.claimed_by
              or not exists (select 1 from runs where runs.id = bindings.claimed_by and runs.status = 'running'))
     returning internal_id, (xmax = 0) as fresh`);
-  const rowsOut = (Array.isArray(result) ? result : (result as { rows: Array<{ internal_id: string; fresh: boolean }> }).rows) as Array<{ internal_id: string; fresh: boolean }>;
+  const rowsOut = rowsOf<{ internal_id: string; fresh: boolean }>(result);
   return new Map(rowsOut.map((r) => [r.internal_id, r.fresh ? 'fresh' : 'takeover']));
 }
 

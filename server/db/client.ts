@@ -18,6 +18,11 @@ export interface Database {
 }
 
 export const DEFAULT_TENANT = 'default';
+
+/** The rows of `db.execute(sql…)`: postgres.js answers an array, PGlite an object holding `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
 /** Arbitrary key of the PostgreSQL advisory lock held while migrating. */
 const MIGRATION_LOCK = 7_265_636_101;
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));

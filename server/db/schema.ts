@@ -161,6 +161,8 @@ export const runSteps = pgTable(
     nodeId: text('node_id').notNull(),
     pageSeq: integer('page_seq').notNull(),
     ...outcomeCounters(),
+    /** The worker process that committed it (host:pid): how a run spread over workers. */
+    worker: text('worker'),
     committedAt: timestamp('committed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.nodeId, t.pageSeq] })],
@@ -422,6 +424,15 @@ export const approvals = pgTable(
 );
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+/**
+ * Provider pacing shared by every worker: one row per connection, holding the theoretical arrival
+ * time of the next request (GCRA). See server/pacing/shared-pacer.ts.
+ */
+export const rateBuckets = pgTable('rate_buckets', {
+  key: text('key').primaryKey(),
+  tat: timestamp('tat', { withTimezone: true, precision: 6 }).notNull(),
+});
 
 /** "Abrir chamado": a person raised a run's failures to whoever handles them. */
 export const tickets = pgTable('tickets', {

@@ -2,9 +2,11 @@
  * Live run updates for the UI. The watcher reads what changed in the database once a second and
  * tells every subscriber: run started, progress (counters, per node), a record failed, run
  * finished. Reading the database (not in-process hooks) means it sees runs driven by workers in
- * other processes, on PGlite and PostgreSQL alike; issue 11 may swap the poll for LISTEN/NOTIFY.
+ * other processes and started by other servers, on PGlite and PostgreSQL alike, within a second.
+ * A run that starts and ends between two polls (a webhook's single record) is still reported,
+ * once, as finished.
  */
-import { and, asc, desc, eq, gt, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runRecords, runs, runSteps } from '../db/schema';
 import { publicRun } from '../runs/service';
@@ -13,9 +15,14 @@ export type LiveEvent =
   | { type: 'run.started' | 'run.progress' | 'run.finished'; run: ReturnType<typeof publicRun>; nodes?: Record<string, { pages: number; processed: number; failed: number }> }
   | { type: 'record.failed'; runId: string; nodeId: string; recordKey: string; message: string | null; hint: string | null };
 
+const ENDED_LOOKBACK_MS = 5_000;
+
 export class RunWatcher {
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   private readonly seen = new Map<string, string>();
+  /** Runs reported finished, and when: a run that ended between polls is caught by its end time, once. */
+  private readonly ended = new Map<string, number>();
+  private lastTick = Date.now();
   private lastRecordId = 0;
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -39,7 +46,8 @@ export class RunWatcher {
     // Start from now: subscribers see what happens after they connect.
     const [last] = await this.db.select({ id: runRecords.id }).from(runRecords).orderBy(desc(runRecords.id)).limit(1);
     this.lastRecordId = Math.max(this.lastRecordId, last?.id ?? 0);
-    for (const r of await this.db.select().from(runs).where(and(eq(runs.tenantId, this.tenantId), eq(runs.status, 'running')))) this.seen.set(r.id, fingerprint(r));
+    this.lastTick = Date.now();
+    for (const r of await this.db.select().from(runs).where(and(eq(runs.tenantId, this.tenantId), inArray(runs.status, ['running', 'waiting'])))) this.seen.set(r.id, fingerprint(r));
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
 
@@ -61,10 +69,17 @@ export class RunWatcher {
         .limit(500);
       for (const f of failures) this.emit({ type: 'record.failed', runId: f.runId, nodeId: f.nodeId, recordKey: f.recordKey, message: f.message, hint: f.hint });
       if (failures.length) this.lastRecordId = failures[failures.length - 1].id;
-      const active = await this.db
-        .select()
-        .from(runs)
-        .where(and(eq(runs.tenantId, this.tenantId), or(eq(runs.status, 'running'), inArray(runs.id, [...this.seen.keys(), '']))));
+      // Finish times come from the workers' clocks: look a few seconds further back than the last poll.
+      const tickAt = Date.now();
+      const endedSince = new Date(this.lastTick - ENDED_LOOKBACK_MS);
+      this.lastTick = tickAt;
+      for (const [id, at] of this.ended) if (at < tickAt - 2 * ENDED_LOOKBACK_MS) this.ended.delete(id);
+      const active = (
+        await this.db
+          .select()
+          .from(runs)
+          .where(and(eq(runs.tenantId, this.tenantId), or(inArray(runs.status, ['running', 'waiting']), inArray(runs.id, [...this.seen.keys(), '']), gte(runs.finishedAt, endedSince))))
+      ).filter((r) => !this.ended.has(r.id));
       const steps = active.length ? await this.db.select().from(runSteps).where(inArray(runSteps.runId, active.map((r) => r.id))) : [];
       for (const run of active) {
         const print = fingerprint(run);
@@ -77,10 +92,13 @@ export class RunWatcher {
           n.processed += s.processed;
           n.failed += s.failed;
         }
-        const type = run.status !== 'running' ? 'run.finished' : before === undefined ? 'run.started' : 'run.progress';
+        const ended = run.status !== 'running' && run.status !== 'waiting';
+        const type = ended ? 'run.finished' : before === undefined ? 'run.started' : 'run.progress';
         this.emit({ type, run: publicRun(run), nodes });
-        if (type === 'run.finished') this.seen.delete(run.id);
-        else this.seen.set(run.id, print);
+        if (ended) {
+          this.seen.delete(run.id);
+          this.ended.set(run.id, tickAt);
+        } else this.seen.set(run.id, print);
       }
     } catch {
       // A failed poll is retried at the next tick.

@@ -1,7 +1,7 @@
 /** Flows API: drafts validated on save, publish to an immutable version, list versions, start runs. */
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
-import { createFlow, deleteFlow, getFlow, listFlows, listVersions, publishFlow, updateFlow } from '../flows/service';
+import { createFlow, deleteFlow, getFlow, getVersion, listFlows, listVersions, NotFoundError, publishFlow, updateFlow } from '../flows/service';
 import { startRun } from '../runs/service';
 import { deleteFlowSchedule, syncFlowSchedule } from '../schedules/sync';
 
@@ -53,6 +53,24 @@ export function registerFlowRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get<{ Params: { id: string } }>('/api/flows/:id/versions', { schema: { tags: ['flows'], summary: 'Published versions, newest first', params: idParam } }, async (req) => ({
     versions: await listVersions(db, tenantId, req.params.id),
   }));
+
+  app.get<{ Params: { id: string; versionId: string } }>(
+    '/api/flows/:id/versions/:versionId',
+    {
+      schema: {
+        tags: ['flows'],
+        summary: 'One published version with its document; `latest` for the newest (404: never published)',
+        params: { type: 'object', required: ['id', 'versionId'], properties: { id: { type: 'string' }, versionId: { type: 'string' } } },
+      },
+    },
+    async (req) => {
+      await getFlow(db, tenantId, req.params.id);
+      const version = await getVersion(db, tenantId, req.params.id, req.params.versionId === 'latest' ? undefined : req.params.versionId);
+      if (!version) throw new NotFoundError(req.params.versionId === 'latest' ? `Flow "${req.params.id}" has no published version` : `Version "${req.params.versionId}" of flow "${req.params.id}" not found`);
+      const { tenantId: _t, ...rest } = version;
+      return rest;
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: { versionId?: string } | undefined }>(
     '/api/flows/:id/runs',

@@ -78,10 +78,10 @@ export async function insertOutcomes(db: Db, tenantId: string, runId: string, no
 }
 
 /** Records a committed step and adds its counters to the run, once (the step row is the guard). */
-export async function commitStep(db: Db, key: StepKey, counters: Counters, countInRun: boolean): Promise<boolean> {
+export async function commitStep(db: Db, key: StepKey, counters: Counters, countInRun: boolean, worker?: string): Promise<boolean> {
   const inserted = await db
     .insert(runSteps)
-    .values({ ...key, ...counters })
+    .values({ ...key, ...counters, worker: worker ?? null })
     .onConflictDoNothing()
     .returning({ runId: runSteps.runId });
   if (!inserted.length) return false;

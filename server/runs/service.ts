@@ -117,7 +117,9 @@ export async function getRun(db: Db, tenantId: string, runId: string) {
     .groupBy(approvals.status);
   const awaiting = { pending: 0, approved: 0, rejected: 0, expired: 0 };
   for (const h of held) awaiting[h.status] = Number(h.n);
-  return { ...publicRun(row), nodes, approvals: awaiting };
+  // Which worker processes committed its pages: how the run spread.
+  const workers = [...new Set(steps.map((s) => s.worker).filter((w): w is string => !!w))].sort();
+  return { ...publicRun(row), nodes, approvals: awaiting, workers };
 }
 
 /**

@@ -12,11 +12,14 @@ export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 
 let runtimeInstalled = false;
 
-/** The SDK logs every worker state change at INFO; Ponte keeps its own log and wants warnings only. */
-export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' | 'ERROR' = 'WARN'): void {
+/**
+ * The SDK logs every worker state change at INFO; Ponte keeps its own log and wants warnings only.
+ * `metricsBind` (host:port) exposes the SDK's own Prometheus metrics (task latencies, slots, polls).
+ */
+export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' | 'ERROR' = 'WARN', metricsBind?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({ logger: new DefaultLogger(level), ...(metricsBind ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBind } } } } : {}) });
 }
 
 export interface WorkerOptions {

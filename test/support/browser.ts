@@ -11,7 +11,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
-import { type Harness, startHarness } from './harness';
+import { type Harness, type HarnessOptions, startHarness } from './harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Without it the UI files skip (describe.skipIf) rather than fail: the rest of the suite needs no browser. */
@@ -22,10 +22,10 @@ const SHOTS = process.env.PONTE_UI_SHOTS ?? join(tmpdir(), 'ponte-ui-shots');
 if (!hasChromium) console.warn(`UI tests skipped: ${CHROMIUM} is missing (install it with: apt-get update && apt-get install -y chromium)`);
 
 /** A Ponte serving the built UI and the API on a real port (the browser cannot go through inject). */
-export async function serveUi(): Promise<{ h: Harness; base: string }> {
+export async function serveUi(options: HarnessOptions = {}): Promise<{ h: Harness; base: string }> {
   // Checked first: without the build Ponte serves a placeholder page, and every test would fail far from the cause.
   if (!existsSync(uiIndex)) throw new Error('ui/dist is missing: run `npm run build:ui` (npm install does it)');
-  const h = await startHarness();
+  const h = await startHarness(options);
   try {
     return { h, base: await h.app.listen({ port: 0, host: '127.0.0.1' }) };
   } catch (e) {

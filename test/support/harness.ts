@@ -11,6 +11,7 @@ import { PacerRegistry } from '../../connectors/http/pacing';
 import { buildApp, REDACT_PATHS } from '../../server/app';
 import { DEFAULT_TENANT } from '../../server/db/client';
 import { SecretBox } from '../../server/secrets/crypto';
+import { createMetrics } from '../../server/metrics';
 import { createWorker, installTemporalRuntime } from '../../server/temporal/worker';
 import { openTestDatabase, type TestDatabase } from './database';
 
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   logLines?: string[];
   /** Where "abrir chamado" sends tickets. */
   ticketUrl?: string;
+  /** The Temporal Web UI the browser UI links runs to (GET /api/ui-config). */
+  temporalUiUrl?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -69,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!options.withoutWorker) await startWorker();
 
   const logger = options.logLines ? { level: 'trace', redact: REDACT_PATHS, stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const app = await buildApp({ database, box, temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, logger });
+  const app = await buildApp({ database, box, metrics: createMetrics({ role: 'all', db: database.db }), temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, temporalUiUrl: options.temporalUiUrl, logger });
   await app.ready();
 
   const api: Harness['api'] = async (method, url, body) => {

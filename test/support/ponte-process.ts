@@ -1,6 +1,7 @@
 /**
- * Ponte as a separate OS process (the all-in-one role), so a test can kill it with SIGKILL the
- * way a power cut or an OOM kill would, and start it again on the same data.
+ * Ponte as a separate OS process (all-in-one by default, or `--role server` / `--role worker`), so
+ * a test can kill it with SIGKILL the way a power cut or an OOM kill would, and start it again on
+ * the same data.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -27,12 +28,15 @@ export interface PonteProcess {
   output(): string;
 }
 
-export async function startPonteProcess(env: Record<string, string>): Promise<PonteProcess> {
+export async function startPonteProcess(env: Record<string, string>, options: { role?: 'server' | 'worker' } = {}): Promise<PonteProcess> {
   const port = await freePort();
   const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.PONTE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/main.ts'], {
+  const role = options.role ? ['--role', options.role] : [];
+  // A worker serves no HTTP: it is ready when it says it polls (an info line).
+  const level = options.role === 'worker' ? { LOG_LEVEL: 'info' } : { LOG_LEVEL: 'warn' };
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.PONTE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/main.ts', ...role], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PONTE_PORT: String(port) },
+    env: { ...process.env, ...level, ...env, PONTE_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
@@ -49,12 +53,15 @@ export async function startPonteProcess(env: Record<string, string>): Promise<Po
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Ponte exited at start:\n${logs.join('')}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.ok) break;
-    } catch {
-      // Not listening yet.
-    }
+    if (options.role === 'worker') {
+      if (logs.join('').includes('Worker: polling')) break;
+    } else
+      try {
+        const res = await fetch(`${url}/health`);
+        if (res.ok) break;
+      } catch {
+        // Not listening yet.
+      }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`Ponte did not become healthy:\n${logs.join('')}`);

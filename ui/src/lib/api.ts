@@ -40,6 +40,7 @@ export interface Connection {
   credentials: Record<string, string>;
   webhookUrl: string;
   settings: Record<string, any>;
+  updatedAt?: string;
 }
 
 export interface Connector {
@@ -119,12 +120,18 @@ export interface Version {
   version: number;
   contentHash: string;
   createdAt: string;
+  /** GET /api/flows/:id/versions/:versionId only. */
+  document?: FlowDocument;
 }
 export interface Run {
   id: string;
   flowId: string;
   versionId: string;
   version: number;
+  /** The Temporal workflow of the run (continued-as-new executions keep it). */
+  workflowId?: string;
+  /** The run whose failures this one reprocesses. */
+  reprocessOf?: string | null;
   trigger: { type: string; by?: string };
   status: 'running' | 'waiting' | 'success' | 'partial' | 'error';
   error: any;
@@ -149,6 +156,9 @@ export interface RunRecord {
   payload: unknown;
   /** Facts of a failure the UI acts on, e.g. {map, value, connectionId} for ValueMapMissing. */
   details?: Record<string, unknown> | null;
+  /** Set when a failure was marked resolved or went through a reprocessing. */
+  resolvedAt?: string | null;
+  resolution?: string | null;
   createdAt: string;
 }
 export interface Problem {
@@ -299,4 +309,66 @@ export const decideApprovals = (body: { ids: number[]; decision: 'approve' | 're
 export function errorText(err: unknown): string {
   if (err instanceof ApiError && Array.isArray(err.body?.problems) && err.body.problems.length) return err.body.problems.map((p: Problem) => p.message).join('; ');
   return (err as Error).message;
+}
+
+/** Installation settings the UI needs (GET /api/ui-config); fetched once. */
+export interface UiConfig {
+  temporalUiUrl: string | null;
+  temporalNamespace: string;
+}
+let uiConfigCache: Promise<UiConfig> | undefined;
+export function uiConfig(): Promise<UiConfig> {
+  uiConfigCache ??= api<UiConfig>('GET', '/api/ui-config').catch(() => ({ temporalUiUrl: null, temporalNamespace: 'default' }));
+  return uiConfigCache;
+}
+/** The run's workflow in the Temporal Web UI, or null when the installation names no UI. */
+export function temporalLink(config: UiConfig | null, workflowId: string | undefined): string | null {
+  if (!config?.temporalUiUrl || !workflowId) return null;
+  return `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Reprocessing a run's failures: which run it started (runId null: nothing was left to reprocess). */
+export type VersionChoice = 'pinned' | 'latest';
+export interface Reprocessed {
+  of: string;
+  runId: string | null;
+  version?: number;
+  records: number;
+  message?: string;
+}
+export const reprocessRun = (runId: string, body: { version: VersionChoice; recordKeys?: string[] }) =>
+  api<Reprocessed>('POST', `/api/runs/${encodeURIComponent(runId)}/reprocess`, body);
+export const reprocessRuns = (runIds: string[], version: VersionChoice) =>
+  api<{ reprocessed: Reprocessed[] }>('POST', '/api/runs/reprocess', { runIds, version }).then((r) => r.reprocessed);
+
+/** "Abrir chamado": recorded always; sent when the server has a ticket URL (sentTo). */
+export interface Ticket {
+  id: string;
+  runId: string;
+  title: string;
+  message: string;
+  recordKeys: string[];
+  sentTo: string | null;
+  sentAt: string | null;
+  sendError: string | null;
+  createdAt: string;
+}
+
+/** A refusal's problems by field ("body.baseUrl" and "baseUrl" alike); problems without a field under "". */
+export function problemsByField(err: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const problems: Problem[] = err instanceof ApiError && Array.isArray(err.body?.problems) ? err.body.problems : [];
+  if (!problems.length) return { '': [(err as Error).message] };
+  for (const p of problems) (out[(p.field ?? '').replace(/^body\.?/, '')] ??= []).push(p.message);
+  return out;
+}
+
+/** Saves text as a file through the browser's download. */
+export function downloadJson(name: string, value: unknown) {
+  const blob = new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
