@@ -91,13 +91,19 @@ describe.skipIf(!onPostgres)('scale-out: one server, two workers, PostgreSQL', (
     try {
       bling.seedProducts(PRODUCTS);
       const server = await start('server');
-      const [doomed] = await Promise.all([start('worker'), start('worker')]);
+      const workers = await Promise.all([start('worker'), start('worker')]);
       const { flowId } = await publishBlingToMl(server, bling, ml, { requestsPerSecond: 0 });
       const started = await server.api('POST', `/api/flows/${flowId}/runs`);
       expect(started.status).toBe(202);
 
-      while (ml.items.size < PRODUCTS / 3) await new Promise((r) => setTimeout(r, 20));
-      await doomed.kill();
+      // Kill the worker that has been writing (a worker names itself host:pid on the pages it commits).
+      let busy: PonteProcess | undefined;
+      while (!busy || ml.items.size < PRODUCTS / 3) {
+        await new Promise((r) => setTimeout(r, 20));
+        const committedBy: string[] = (await server.api('GET', `/api/runs/${started.body.runId}`)).body.workers ?? [];
+        busy ??= workers.find((w) => committedBy.some((id) => id.endsWith(`:${w.pid}`)));
+      }
+      await busy.kill();
       expect(ml.items.size).toBeLessThan(PRODUCTS);
 
       const run = await finished(server, started.body.runId);
@@ -106,6 +112,36 @@ describe.skipIf(!onPostgres)('scale-out: one server, two workers, PostgreSQL', (
       expect(ml.stats.creates).toBe(PRODUCTS);
       expectMirrored(bling, ml);
       expect(run.workers.length, `pages committed by ${run.workers.join(', ')}`).toBeGreaterThanOrEqual(2);
+    } finally {
+      await bling.close();
+      await ml.close();
+    }
+  });
+
+  it('lets a worker stopped with SIGTERM hand its pages back: the run finishes on the other, nothing lost or doubled', { timeout: 300_000 }, async () => {
+    const PRODUCTS = 6_000;
+    env.PONTE_TASK_QUEUE = `sigterm-${Date.now()}`;
+    const bling = await startBlingSimulator({ requestsPerSecond: 0 });
+    const ml = await startMercadoLivreSimulator();
+    try {
+      bling.seedProducts(PRODUCTS);
+      const server = await start('server');
+      const [leaving] = await Promise.all([start('worker'), start('worker')]);
+      // Paced, so the run is still going when the worker is asked to stop.
+      const { flowId } = await publishBlingToMl(server, bling, ml, { requestsPerSecond: 600, burst: 50 });
+      const started = await server.api('POST', `/api/flows/${flowId}/runs`);
+      while (ml.items.size < PRODUCTS / 4) await new Promise((r) => setTimeout(r, 20));
+      const asked = Date.now();
+      await leaving.stop();
+      const stoppedIn = Date.now() - asked;
+      expect(stoppedIn, 'a worker stops within its grace time').toBeLessThan(30_000);
+      expect(ml.items.size).toBeLessThan(PRODUCTS);
+
+      const run = await finished(server, started.body.runId);
+      expect(run.status).toBe('success');
+      expect(run.counters).toMatchObject({ processed: PRODUCTS, created: PRODUCTS, failed: 0 });
+      expect(ml.stats.creates).toBe(PRODUCTS);
+      expectMirrored(bling, ml);
     } finally {
       await bling.close();
       await ml.close();

@@ -22,6 +22,8 @@ export async function freePort(): Promise<number> {
 
 export interface PonteProcess {
   url: string;
+  /** The OS process id (a worker names itself host:pid in the runs it works on). */
+  pid: number;
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -71,6 +73,7 @@ export async function startPonteProcess(env: Record<string, string>, options: { 
 
   return {
     url,
+    pid: child.pid!,
     api,
     output: () => logs.join(''),
     async kill() {
