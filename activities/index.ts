@@ -28,6 +28,7 @@ import type { SecretBox } from '../server/secrets/crypto';
 import { ValueMaps } from '../server/value-maps/lookup';
 import { loadValueMaps } from '../server/value-maps/store';
 import { releaseDecided } from '../server/approvals/store';
+import { sendRunAlerts } from '../server/notify/alerts';
 import type { FetchPageInput, FetchPageResult, FinishRunInput, ReleaseApprovalsResult, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
 import { translatingFailures } from './failures';
 
@@ -39,6 +40,8 @@ export interface ActivityDeps {
   onRunChanged?: (runId: string) => void;
   /** Names this worker process in the run's steps (default host:pid). */
   workerId?: string;
+  /** Where people open Ponte: links in alert messages. */
+  publicUrl?: string;
 }
 
 /** Incremental cursors overlap a little, so a record changed during a run is not missed. */
@@ -346,6 +349,10 @@ export function createActivities(deps: ActivityDeps) {
               and n.outcome in ('created', 'updated', 'skipped')`);
       });
       deps.onRunChanged?.(input.runId);
+      if (status !== 'success') {
+        const { document } = await loadVersion(run.versionId);
+        await sendRunAlerts({ db, pacers, loadConnection: (id) => openStored(run.tenantId, id), publicUrl: deps.publicUrl, log: (m, err) => console.warn(m, err) }, run, status, document.alerts, input.error);
+      }
       const { processed, created, updated, skipped, failed, conflict } = run;
       return { runId: run.id, status, processed, created, updated, skipped, failed, conflict };
     },

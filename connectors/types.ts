@@ -78,15 +78,55 @@ export interface WebhookEvent {
   eventId: string;
   /** The provider's topic or event name, as sent (e.g. `orders/create`, `order.created`, `orders_v2`). */
   topic: string;
-  entity: EntityName;
+  /** What the event is about; `messages`: the delivery status of a message Ponte sent (see `messageStatus`). */
+  entity: EntityName | 'messages';
   action: 'created' | 'updated' | 'deleted' | 'other';
   /** The provider's id of the record the event is about. */
   resourceId: string;
   /** The record itself, when the payload carries it; otherwise Ponte fetches it with `get`. */
   record?: SyncRecord;
+  /** For `messages` events: a message Ponte sent moved on (WhatsApp's status webhook). `resourceId` is the provider's message id. */
+  messageStatus?: MessageStatusUpdate;
+}
+
+export interface MessageStatusUpdate {
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** When the provider says it happened (ISO). */
+  at: string;
+  /** Why it failed, in the provider's words with its code (e.g. "131047: Re-engagement message"). */
+  error?: string;
+}
+
+/** A message a notify node sends through a channel connection (e-mail, WhatsApp, webhook, SMS). */
+export interface OutgoingMessage {
+  /** Stable id of this message, the same on a resend (Message-ID, webhook-id): receivers can dedupe by it. */
+  id: string;
+  to: string;
+  subject?: string;
+  /** The text (e-mail body, SMS, WhatsApp free-form text inside the 24 h window). */
+  text: string;
+  /** WhatsApp: an approved template, its language and the body parameters in order. */
+  template?: { name: string; language: string; parameters: string[] };
+  /** Webhook: the JSON body to send (default: the record). */
+  data?: unknown;
+  attachments?: Array<{ filename: string; content: string; encoding?: 'base64' | 'utf8'; contentType?: string }>;
+}
+
+export interface MessagingSupport {
+  channel: 'email' | 'whatsapp' | 'webhook' | 'sms';
+  /**
+   * Sends one message. `accepted`: the provider took it (WhatsApp's 200 is not delivery: the status
+   * webhook says what happened later); `sent`: handed over for good (SMTP 250, webhook 2xx).
+   */
+  send(ctx: ConnectionContext, message: OutgoingMessage): Promise<{ providerId: string | null; status: 'accepted' | 'sent' }>;
 }
 
 export interface WebhookSupport {
+  /**
+   * A provider's subscription handshake by GET (WhatsApp/Meta: `hub.mode=subscribe`,
+   * `hub.verify_token`, `hub.challenge`): the text to answer, or null to refuse (403).
+   */
+  challenge?(query: Record<string, string>, credentials: Record<string, string>): string | null;
   /**
    * Checks a delivery: `valid`, `invalid` (bad or missing signature: answered 401, logged, nothing
    * runs) or `ping` (a handshake to acknowledge without an event, e.g. WooCommerce's creation ping).
@@ -127,6 +167,8 @@ export interface ConnectorDefinition {
   role: ConnectorRole;
   /** The provider's real API base URL; overridable per connection (sandboxes, simulators). */
   defaultBaseUrl: string;
+  /** URL schemes a connection's base URL may use (default http: and https:; SMTP: smtp: and smtps:). */
+  urlSchemes?: string[];
   credentialSchema: CredentialSchema;
   /** The provider's published limit; a connection may lower it (or turn it off for a simulator). */
   rateLimit: RateLimitPolicy;
@@ -138,6 +180,8 @@ export interface ConnectorDefinition {
   oauth2?: OAuth2Definition;
   /** Webhook verification and parsing, for providers that notify changes. */
   webhooks?: WebhookSupport;
+  /** Channels that carry messages out (e-mail, WhatsApp, outgoing webhooks, SMS): what a notify node sends through. */
+  messaging?: MessagingSupport;
   /** Where the seller finds the credentials, in the provider's own menu words (pt-BR; shown in the UI). */
   credentialHelp?: string;
   /** "Testar conexao": the cheapest authenticated call, returned raw (send it with `raw: true`). */

@@ -1,5 +1,6 @@
 /** The node catalogue (pure): the workflow, the API and the UI read it. */
 import { approveNode } from './approve/definition';
+import { notifyNode } from './notify/definition';
 import { fetchNode } from './fetch/definition';
 import { mapNode } from './map/definition';
 import { transformNode } from './transform/definition';
@@ -9,7 +10,7 @@ import { triggerWebhook } from './trigger-webhook/definition';
 import type { NodeDefinition } from './types';
 import { upsertNode } from './upsert/definition';
 
-export const nodeDefinitions: NodeDefinition[] = [triggerManual, triggerSchedule, triggerWebhook, fetchNode, mapNode, transformNode, approveNode, upsertNode];
+export const nodeDefinitions: NodeDefinition[] = [triggerManual, triggerSchedule, triggerWebhook, fetchNode, mapNode, transformNode, approveNode, upsertNode, notifyNode];
 
 const byType = new Map(nodeDefinitions.map((d) => [d.type, d]));
 

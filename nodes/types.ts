@@ -51,6 +51,8 @@ export interface NodeDefinition {
    * writes the pages first, then waits and sends the released records down its branch.
    */
   holdsRecords?: boolean;
+  /** Sends messages through a channel connection (e-mail, WhatsApp, webhook): its connection must be one. */
+  sendsMessages?: boolean;
   label: { 'pt-BR': string; en: string };
   description: { 'pt-BR': string; en: string };
   params: JsonSchema;

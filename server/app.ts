@@ -19,6 +19,7 @@ import { registerFlowRoutes } from './routes/flows';
 import { registerPreviewRoutes } from './routes/preview';
 import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
 import { registerApprovalRoutes } from './routes/approvals';
+import { registerNotificationRoutes } from './routes/notifications';
 import { registerBindingRoutes } from './routes/bindings';
 import { registerDiscoveryRoutes } from './routes/discoveries';
 import { registerReconciliationRoutes } from './routes/reconciliations';
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTemplateRoutes(app, deps);
   registerBindingRoutes(app, deps);
   registerApprovalRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
   registerDiscoveryRoutes(app, deps);
   registerReconciliationRoutes(app, deps);
   registerUiConfigRoutes(app, deps);

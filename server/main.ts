@@ -106,7 +106,7 @@ async function main() {
   let worker: Worker | undefined;
   if (role === 'all' || role === 'worker') {
     const nativeConnection = await NativeConnection.connect(temporalTarget());
-    worker = await createWorker({ connection: nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { db: database.db, box, pacers }, maxConcurrentActivities: config.workerActivities });
+    worker = await createWorker({ connection: nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { db: database.db, box, pacers, publicUrl: config.publicUrl }, maxConcurrentActivities: config.workerActivities });
     const running = worker.run();
     closers.push(async () => {
       worker!.shutdown();

@@ -303,7 +303,7 @@ describe('Mercado Livre connector against its simulator', () => {
       const [event] = mercadolivreWebhooks.parse(req);
       expect(event).toEqual({ eventId: sent._id, topic: 'orders_v2', entity: 'orders', action: 'updated', resourceId: String(order.id) });
       expect(event.record).toBeUndefined();
-      const record = await entities[event.entity]!.get!(ctx, event.resourceId);
+      const record = await entities[event.entity as EntityName]!.get!(ctx, event.resourceId);
       expect(record?.data.status).toBe('partially_refunded');
     });
 

@@ -33,4 +33,17 @@ export interface FlowDocument {
   edges: FlowEdge[];
   /** Canvas positions; never affects execution. */
   layout?: Record<string, { x: number; y: number }>;
+  /** Who hears when a run of this flow ends badly: a message through a channel connection. */
+  alerts?: FlowAlert[];
+}
+
+export interface FlowAlert {
+  /** An e-mail, WhatsApp or webhook connection. */
+  connectionId: string;
+  /** Recipient: an e-mail address or a phone (for webhooks, a label). */
+  to: string;
+  /** Which run endings alert (default both). */
+  on?: Array<'error' | 'partial'>;
+  /** WhatsApp: the approved template to use; its body parameters are the flow name, the status and the summary. */
+  template?: { name: string; language?: string };
 }

@@ -28,6 +28,8 @@ export interface ConnectionInfo {
   writes: string[];
   /** Whether the provider sends webhooks Ponte can verify. */
   webhooks: boolean;
+  /** The channel the connection sends messages through (e-mail, WhatsApp...), if it is one. */
+  messaging?: string | null;
 }
 
 export interface ValidationContext {
@@ -72,7 +74,7 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (node.settings?.retry !== undefined && !retryValidator(node.settings.retry))
       for (const e of retryValidator.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('settings.retry', e) });
     checkExpressions(node.id, def.params.properties ?? {}, node.params ?? {}, problems);
-    checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems);
+    checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems, def.sendsMessages === true);
     if (def.type === 'trigger.schedule') checkSchedule(node.id, node.params ?? {}, problems);
   });
 
@@ -129,6 +131,8 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (getNodeDefinition(n.type)!.holdsRecords && !doc.edges.some((e) => e?.from === n.id))
       problems.push({ nodeId: n.id, message: `"${n.id}" holds records for confirmation but nothing after it writes them: connect it to a node that writes` });
 
+  checkAlerts(doc, ctx, problems);
+
   const { cyclic } = topologicalOrder(doc);
   for (const id of cyclic) problems.push({ nodeId: id, message: `Node "${id}" is part of a cycle; flows cannot loop back` });
   if (!cyclic.length) for (const id of deadEndNodes(doc)) problems.push({ nodeId: id, message: `Node "${id}" leads nowhere: connect it to a node that writes, or remove it` });
@@ -136,12 +140,16 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
   return { document: doc, problems };
 }
 
-function checkConnectionRefs(nodeId: string, kind: string, params: Record<string, unknown>, ctx: ValidationContext, problems: FlowProblem[]) {
+function checkConnectionRefs(nodeId: string, kind: string, params: Record<string, unknown>, ctx: ValidationContext, problems: FlowProblem[], sendsMessages: boolean) {
   const connectionId = params.connectionId;
   if (typeof connectionId !== 'string' || !connectionId) return;
   const conn = ctx.connection(connectionId);
   if (!conn) {
     problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${connectionId}" does not exist; pick an existing connection` });
+    return;
+  }
+  if (sendsMessages) {
+    if (!conn.messaging) problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${conn.name}" (${conn.provider}) sends no messages; pick an e-mail, WhatsApp, webhook or SMS connection` });
     return;
   }
   if (kind === 'trigger' && !conn.webhooks) {
@@ -154,6 +162,25 @@ function checkConnectionRefs(nodeId: string, kind: string, params: Record<string
     problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot read ${entity}; it reads: ${conn.reads.join(', ') || 'nothing yet'}` });
   if (kind === 'effect' && !conn.writes.includes(entity))
     problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot write ${entity}; it writes: ${conn.writes.join(', ') || 'nothing yet'}` });
+}
+
+/** Alerts name a channel connection and a recipient, and only the run endings that exist. */
+function checkAlerts(doc: FlowDocument, ctx: ValidationContext, problems: FlowProblem[]) {
+  if (doc.alerts === undefined) return;
+  if (!Array.isArray(doc.alerts)) {
+    problems.push({ field: 'alerts', message: 'alerts must be a list' });
+    return;
+  }
+  doc.alerts.forEach((alert, i) => {
+    const field = `alerts[${i}]`;
+    if (!alert || typeof alert !== 'object') return problems.push({ field, message: `${field} must be an object with connectionId and to` });
+    if (typeof alert.to !== 'string' || !alert.to.trim()) problems.push({ field: `${field}.to`, message: `${field}.to is required: who receives the alert (an e-mail or a phone)` });
+    if (alert.on !== undefined && (!Array.isArray(alert.on) || alert.on.some((o) => o !== 'error' && o !== 'partial')))
+      problems.push({ field: `${field}.on`, message: `${field}.on lists run endings: "error" and/or "partial"` });
+    const conn = typeof alert.connectionId === 'string' ? ctx.connection(alert.connectionId) : undefined;
+    if (!conn) problems.push({ field: `${field}.connectionId`, message: `${field}.connectionId must name an existing e-mail, WhatsApp or webhook connection` });
+    else if (!conn.messaging) problems.push({ field: `${field}.connectionId`, message: `Connection "${conn.name}" (${conn.provider}) sends no messages; pick an e-mail, WhatsApp or webhook connection` });
+  });
 }
 
 /** An expression that does not parse is refused on save, with where it breaks, not at the first record. */

@@ -47,13 +47,15 @@ export function validateConnection(input: ConnectionFields, current?: { provider
   if (!current && !connector) add('provider', `${input.provider ? `provider "${input.provider}" is unknown` : 'provider is required'}; known providers: ${Object.keys(connectors).join(', ')}`);
 
   if (input.baseUrl !== undefined && input.baseUrl !== null) {
+    const schemes = connector?.urlSchemes ?? ['http:', 'https:'];
     let ok = false;
     try {
-      ok = ['http:', 'https:'].includes(new URL(input.baseUrl).protocol);
+      ok = schemes.includes(new URL(input.baseUrl).protocol);
     } catch {
       ok = false;
     }
-    if (!ok) add('baseUrl', `baseUrl must be an http(s) URL${connector ? `, e.g. ${connector.defaultBaseUrl}` : ''}; got "${input.baseUrl}"`);
+    const kind = connector?.urlSchemes ? `a ${schemes.map((s) => s.replace(':', '')).join(' or ')}` : 'an http(s)';
+    if (!ok) add('baseUrl', `baseUrl must be ${kind} URL${connector ? `, e.g. ${connector.defaultBaseUrl}` : ''}; got "${input.baseUrl}"`);
   }
 
   if (connector && !current && !input.baseUrl && /\{\w+\}/.test(connector.defaultBaseUrl))

@@ -426,6 +426,39 @@ export const approvals = pgTable(
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
 /**
+ * Messages notify nodes and alerts sent, one row per (flow, node, record, content): the same
+ * message is never sent twice by a retried or reprocessed run; a changed one is a new message.
+ * The row is claimed (`sending`) before the provider is called; the provider's later statuses
+ * (WhatsApp: sent, delivered, read, failed) are recorded against `providerId`.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    /** The flow (or `alert:<flowId>` for run alerts) and node that sent it. */
+    flowId: text('flow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    recordKey: text('record_key').notNull(),
+    messageHash: text('message_hash').notNull(),
+    /** Stable id of the message (Message-ID, webhook-id): a resend after a crash carries the same. */
+    messageId: text('message_id').notNull(),
+    runId: text('run_id').notNull(),
+    connectionId: text('connection_id').notNull(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient').notNull(),
+    status: text('status').$type<NotificationStatus>().notNull().default('sending'),
+    providerId: text('provider_id'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('notifications_message_uq').on(t.flowId, t.nodeId, t.recordKey, t.messageHash), index('notifications_provider_idx').on(t.connectionId, t.providerId), index('notifications_run_idx').on(t.runId)],
+);
+
+export type NotificationStatus = 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/**
  * Provider pacing shared by every worker: one row per connection, holding the theoretical arrival
  * time of the next request (GCRA). See server/pacing/shared-pacer.ts.
  */

@@ -36,6 +36,7 @@ export async function checkDocument(db: Db, tenantId: string, input: unknown): P
         reads: ENTITIES.filter((e) => connector.entities[e]?.read),
         writes: ENTITIES.filter((e) => connector.entities[e]?.write),
         webhooks: Boolean(connector.webhooks),
+        messaging: connector.messaging?.channel ?? null,
       };
     },
   });
@@ -44,9 +45,9 @@ export async function checkDocument(db: Db, tenantId: string, input: unknown): P
 }
 
 function collectConnectionIds(input: unknown): string[] {
-  const nodes = (input as { nodes?: Array<{ params?: { connectionId?: unknown } }> })?.nodes;
-  if (!Array.isArray(nodes)) return [];
-  return [...new Set(nodes.map((n) => n?.params?.connectionId).filter((v): v is string => typeof v === 'string'))];
+  const doc = input as { nodes?: Array<{ params?: { connectionId?: unknown } }>; alerts?: Array<{ connectionId?: unknown }> };
+  const ids = [...(Array.isArray(doc?.nodes) ? doc.nodes.map((n) => n?.params?.connectionId) : []), ...(Array.isArray(doc?.alerts) ? doc.alerts.map((a) => a?.connectionId) : [])];
+  return [...new Set(ids.filter((v): v is string => typeof v === 'string'))];
 }
 
 export async function createFlow(db: Db, tenantId: string, input: { id?: string; name: string; description?: string; document: unknown }) {

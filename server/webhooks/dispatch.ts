@@ -13,6 +13,8 @@ import { connections, flows, webhookEvents } from '../db/schema';
 import { getVersion } from '../flows/service';
 import { type RunStarter, startRun } from '../runs/service';
 import type { RunTrigger } from '../../workflows/types';
+import type { MessageStatusUpdate } from '../../connectors/types';
+import { applyMessageStatuses } from '../notify/store';
 
 type EventRow = typeof webhookEvents.$inferSelect;
 
@@ -46,12 +48,20 @@ function idsFor(flowId: string, firstEventRow: number) {
  * Known limit: events of a paused connection (`queued`) older than a batch that was started but
  * not marked before a crash may be read once more on resume; writes are idempotent (bindings).
  */
-export async function dispatchEvents(db: Db, starter: RunStarter, connection: ConnectionRow, events: EventRow[], log?: (msg: string, err?: unknown) => void): Promise<number> {
-  if (!events.length) return 0;
+export async function dispatchEvents(db: Db, starter: RunStarter, connection: ConnectionRow, allEvents: EventRow[], log?: (msg: string, err?: unknown) => void): Promise<number> {
+  if (!allEvents.length) return 0;
+  // Delivery statuses of messages Ponte sent start no run: they move the message's status, whatever the connection's state.
+  const statuses = allEvents.filter((e) => e.entity === 'messages');
+  if (statuses.length) {
+    await applyMessageStatuses(db, connection.id, statuses.map((e) => ({ providerId: e.resourceId, update: (e.record as { data: MessageStatusUpdate }).data })));
+    await db.update(webhookEvents).set({ status: 'dispatched', dispatchedAt: new Date() }).where(inArray(webhookEvents.id, statuses.map((e) => e.id)));
+  }
+  const events = allEvents.filter((e) => e.entity !== 'messages');
+  if (!events.length) return allEvents.length;
   const ids = events.map((e) => e.id);
   if (connection.status !== 'active') {
     await db.update(webhookEvents).set({ status: 'queued' }).where(inArray(webhookEvents.id, ids));
-    return events.length;
+    return allEvents.length;
   }
   const runsOf = new Map<number, string[]>(events.map((e) => [e.id, []]));
   const listeners = await listeningFlows(db, connection.tenantId, connection.id);
@@ -84,7 +94,7 @@ export async function dispatchEvents(db: Db, starter: RunStarter, connection: Co
       .set({ status: runIds.length ? 'dispatched' : 'ignored', runIds, dispatchedAt: new Date() })
       .where(inArray(webhookEvents.id, eventIds));
   }
-  return events.length;
+  return allEvents.length;
 }
 
 /**

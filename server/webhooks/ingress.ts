@@ -61,6 +61,25 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
 
+    // A provider's subscription handshake (Meta's WhatsApp: hub.mode, hub.verify_token, hub.challenge).
+    scope.get<{ Params: { connectionId: string; token: string }; Querystring: Record<string, string> }>(
+      '/webhooks/:connectionId/:token',
+      { schema: { tags: ['webhooks'], summary: 'Subscription handshake for providers that verify the URL by GET (WhatsApp)' } },
+      async (req, reply) => {
+        const found = await endpoint(req.params.connectionId);
+        if (!found) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
+        if (!safeEqual(found.token, req.params.token)) return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid webhook token' });
+        const challenge = connectorFor(found.connection.provider).webhooks?.challenge;
+        if (!challenge) return reply.code(405).send({ error: 'MethodNotAllowed', message: 'This provider delivers by POST only' });
+        const answer = challenge(Object.fromEntries(Object.entries(req.query ?? {}).map(([k, v]) => [k, String(v)])), found.credentials);
+        if (answer === null) {
+          req.log.warn({ connectionId: found.connection.id }, 'webhook handshake refused: wrong verify token');
+          return reply.code(403).send({ error: 'Forbidden', message: 'Verify token does not match' });
+        }
+        return reply.type('text/plain').send(answer);
+      },
+    );
+
     scope.post<{ Params: { connectionId: string; token: string } }>(
       '/webhooks/:connectionId/:token',
       { schema: { tags: ['webhooks'], summary: 'Where providers deliver notifications (one URL per connection)' } },
@@ -98,7 +117,8 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
             entity: e.entity,
             action: e.action,
             resourceId: e.resourceId,
-            record: e.record ?? null,
+            // A delivery status travels in the record slot: {key: message id, data: the status}.
+            record: e.messageStatus ? { key: e.resourceId, data: e.messageStatus } : (e.record ?? null),
           })),
         );
         // Runs start in the background; a crash before they do leaves the events `received` for the sweep at start.
