@@ -28,7 +28,7 @@ import type { SecretBox } from '../server/secrets/crypto';
 import { ValueMaps } from '../server/value-maps/lookup';
 import { loadValueMaps } from '../server/value-maps/store';
 import { releaseDecided } from '../server/approvals/store';
-import { sendRunAlerts } from '../server/notify/alerts';
+import { sendConnectionAlerts, sendRunAlerts } from '../server/notify/alerts';
 import type { FetchPageInput, FetchPageResult, FinishRunInput, ReleaseApprovalsResult, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
 import { translatingFailures } from './failures';
 
@@ -68,7 +68,10 @@ export function createActivities(deps: ActivityDeps) {
   /** Connections as activities open them: tokens refreshed and stored, refusals recorded. */
   const markAuthFailure = async (tenantId: string, id: string, reason: string) => {
     const row = await getConnection(db, tenantId, id);
-    if (row?.status === 'active') await setStatus(db, tenantId, id, 'error', reason);
+    if (row?.status !== 'active') return;
+    const fallen = await setStatus(db, tenantId, id, 'error', reason);
+    // People hear of it once per fall, through the alerts of the flows that use it.
+    await sendConnectionAlerts({ db, pacers, loadConnection: (c) => openStored(tenantId, c), publicUrl: deps.publicUrl, log: (m, err) => console.warn(m, err) }, fallen).catch(() => {});
   };
   const openStored = (tenantId: string, connectionId: string) =>
     loadOpenableConnection(db, box, tenantId, connectionId, {

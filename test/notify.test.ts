@@ -150,6 +150,24 @@ describe('notify and alerts', () => {
     expect(bad.body.problems.map((p: { field: string }) => p.field)).toEqual(expect.arrayContaining(['alerts[0].to', 'alerts[0].connectionId']));
   });
 
+  it('tells the alert address when a connection stops accepting its credentials, with what to do', async () => {
+    const setUp = await setUpBlingToMl(h, bling, ml, { blingAccessToken: 'revogado' });
+    const flow = (await h.api('GET', `/api/flows/${setUp.flowId}`)).body;
+    await h.api('PUT', `/api/flows/${setUp.flowId}`, { document: { ...flow.document, alerts: [{ connectionId: smtpId, to: 'ops@loja.test', on: ['error'] }] } });
+    expect((await h.api('POST', `/api/flows/${setUp.flowId}/publish`)).status).toBe(201);
+    const before = smtp.messages.length;
+    const run = await runFlow(h, setUp.flowId);
+    expect(run.status).toBe('error');
+    expect((await h.api('GET', `/api/connections/${setUp.blingConnectionId}`)).body.status).toBe('error');
+    // One message for the connection's fall, one for the run that failed on it.
+    await expect.poll(() => smtp.messages.length).toBe(before + 2);
+    const mails = smtp.messages.slice(before);
+    const fall = mails.find((m) => m.subject?.includes('Conexão'))!;
+    expect(fall.subject).toBe('[Ponte] Conexão Bling com erro');
+    expect(fall.text).toMatch(/O que fazer: .*(credential|Renew)/i);
+    expect(mails.some((m) => m.subject?.endsWith('falhou'))).toBe(true);
+  });
+
   it('sends a WhatsApp template with the right body, and records a later "failed" status against that message', async () => {
     const waId = (await h.api('POST', '/api/connections', { name: 'WhatsApp da loja', provider: 'whatsapp', baseUrl: whatsapp.baseUrl, credentials: whatsapp.credentials, settings: { rateLimit: { requestsPerSecond: 0 } } })).body.id;
     const flowId = await publish('WhatsApp de produto', {
@@ -188,6 +206,32 @@ describe('notify and alerts', () => {
     const after = await ledger();
     expect(after.find((n) => n.recordKey === String(product.id))?.status).toBe('failed');
     expect(after.filter((n) => n.status === 'accepted')).toHaveLength(3);
+  });
+
+  it('sends SMS through an HTTP gateway in its own request shape (Zenvia v2 by default)', async () => {
+    const gateway: Array<{ headers: Record<string, string | string[] | undefined>; body: any }> = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        gateway.push({ headers: req.headers, body: JSON.parse(raw || '{}') });
+        res.writeHead(req.headers['x-api-token'] === 'zenvia-token' ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sms-${gateway.length}` }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v2/channels/sms/messages`;
+      const smsId = (await h.api('POST', '/api/connections', { name: 'SMS', provider: 'sms-http', baseUrl: url, credentials: { token: 'zenvia-token', from: 'lojaexemplo' } })).body.id;
+      const flowId = await publish('SMS de produto', { connectionId: smsId, to: '"+55 (11) 98888-7777"', text: '"Produto " & codigo & " disponível"' });
+      const run = await runFlow(h, flowId);
+      expect(run.counters, JSON.stringify(run)).toMatchObject({ created: 4, failed: 0 });
+      const [first] = gateway;
+      expect(first.body).toEqual({ from: 'lojaexemplo', to: '5511988887777', contents: [{ type: 'text', text: expect.stringMatching(/^Produto .+ disponível$/) }] });
+      expect(first.headers['idempotency-key']).toMatch(/^msg_/);
+      expect((await h.api('GET', `/api/notifications?runId=${run.id}`)).body.notifications.map((n: { providerId: string }) => n.providerId).sort()).toEqual(['sms-1', 'sms-2', 'sms-3', 'sms-4']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses a notify node pointed at a connection that sends no messages', async () => {

@@ -2,12 +2,12 @@
  * Run alerts: when a run ends in error or partial, each of the flow's alerts sends one message
  * (once per run, however often finishRun is retried) saying what happened and what to do.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { hintFor, type ConnectorErrorKind } from '../../connectors/http/errors';
 import type { PacerRegistry } from '../../connectors/http/pacing';
 import type { OpenableConnection } from '../../connectors/runtime';
-import type { FlowAlert } from '../../nodes/flow-model/document';
-import type { Db } from '../db/client';
+import type { FlowAlert, FlowDocument } from '../../nodes/flow-model/document';
+import { type Db, rowsOf } from '../db/client';
 import { flows, runRecords, type runs } from '../db/schema';
 import { channelOf, sendOnce } from './send';
 
@@ -60,6 +60,48 @@ export async function sendRunAlerts(deps: AlertDeps, run: typeof runs.$inferSele
     } catch (err) {
       // An alert that cannot go out never changes how the run ended; the ledger keeps its failure.
       deps.log?.(`Alert ${i} of flow ${run.flowId} for run ${run.id} could not be sent`, err);
+    }
+  }
+}
+
+/**
+ * A connection a run found refusing its credentials went to `error`: every flow that uses it and
+ * has alerts says so, once per time the connection fell (its status change time is the key).
+ */
+export async function sendConnectionAlerts(deps: AlertDeps, connection: { id: string; tenantId: string; name: string; statusReason: string | null; statusChangedAt: Date }): Promise<void> {
+  const published = await deps.db.execute(sql`
+    select distinct on (v.flow_id) v.flow_id, f.name, v.document
+    from flow_versions v join flows f on f.id = v.flow_id
+    where v.tenant_id = ${connection.tenantId}
+    order by v.flow_id, v.version desc`);
+  const text = [
+    `A conexão "${connection.name}" parou: ${connection.statusReason ?? 'as credenciais foram recusadas'}.`,
+    `O que fazer: ${hintFor('AuthError')}`,
+    'Os fluxos que a usam não rodam até ela voltar a funcionar ("Testar conexão" traz a conexão de volta).',
+    ...(deps.publicUrl ? ['', `Abrir a conexão: ${deps.publicUrl}/#/connections/${encodeURIComponent(connection.id)}`] : []),
+  ].join('\n');
+  for (const row of rowsOf<{ flow_id: string; name: string; document: FlowDocument }>(published)) {
+    const uses = row.document.nodes?.some((n) => n.params?.connectionId === connection.id);
+    if (!uses) continue;
+    for (const [i, alert] of (row.document.alerts ?? []).entries()) {
+      if (!(alert.on ?? ['error', 'partial']).includes('error')) continue;
+      try {
+        const channel = channelOf(await deps.loadConnection(alert.connectionId), deps.pacers);
+        await sendOnce(
+          // Not a run's message: the ledger's "run" is the connection's fall.
+          { db: deps.db, tenantId: connection.tenantId, runId: `connection:${connection.id}`, flowId: `alert:${row.flow_id}`, nodeId: `alert-${i}`, recordKey: `connection:${connection.id}:${connection.statusChangedAt.toISOString()}`, pacers: deps.pacers },
+          channel,
+          {
+            to: alert.to,
+            subject: `[Ponte] Conexão ${connection.name} com erro`,
+            text,
+            template: alert.template ? { name: alert.template.name, language: alert.template.language ?? 'pt_BR', parameters: [row.name, `conexão ${connection.name} com erro`, connection.statusReason ?? ''] } : undefined,
+            data: { type: 'connection.error', connectionId: connection.id, connection: connection.name, reason: connection.statusReason, flowId: row.flow_id, text },
+          },
+        );
+      } catch (err) {
+        deps.log?.(`Alert ${i} of flow ${row.flow_id} for connection ${connection.id} could not be sent`, err);
+      }
     }
   }
 }
