@@ -27,3 +27,13 @@ export function verifyHmac(options: { key: string | undefined; rawBody: string; 
   const expected = hmacSha256(key, rawBody, encoding);
   return encoding === 'hex' ? safeEqual(expected.toLowerCase(), signature.toLowerCase()) : safeEqual(expected, signature);
 }
+
+/** A webhook's JSON object body, or null when it is not one (a provider's ping, a broken delivery). */
+export function jsonObjectBody<T extends object>(rawBody: string): T | null {
+  try {
+    const body = JSON.parse(rawBody) as unknown;
+    return body && typeof body === 'object' ? (body as T) : null;
+  } catch {
+    return null;
+  }
+}

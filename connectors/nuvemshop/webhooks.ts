@@ -3,7 +3,7 @@
  * `X-Linkedstore-HMAC-SHA256` = hex HMAC-SHA256 of the raw body with the app's client secret.
  * The payload carries no record, so Ponte fetches it with the entity's `get`.
  */
-import { verifyHmac } from '../http/signatures';
+import { jsonObjectBody, verifyHmac } from '../http/signatures';
 import type { EntityName, IncomingWebhook, WebhookEvent, WebhookSupport } from '../types';
 
 interface Payload {
@@ -16,12 +16,7 @@ interface Payload {
 const ENTITY_OF: Record<string, EntityName> = { product: 'products', order: 'orders', customer: 'customers' };
 
 function payloadOf(req: IncomingWebhook): Payload | null {
-  try {
-    const body = JSON.parse(req.rawBody) as unknown;
-    return body && typeof body === 'object' ? (body as Payload) : null;
-  } catch {
-    return null;
-  }
+  return jsonObjectBody<Payload>(req.rawBody);
 }
 
 function actionOf(verb: string): WebhookEvent['action'] {

@@ -7,7 +7,7 @@
  * - Dedupe key: a resend carries the same body, so the hash of the raw body identifies a delivery.
  */
 import { createHash } from 'node:crypto';
-import { safeEqual } from '../http/signatures';
+import { jsonObjectBody, safeEqual } from '../http/signatures';
 import type { EntityName, IncomingWebhook, WebhookEvent, WebhookSupport } from '../types';
 
 /** The query parameter of the webhook URL that carries the secret. */
@@ -41,12 +41,7 @@ const TOPICS: Record<string, TopicRule> = {
 };
 
 function bodyOf(req: IncomingWebhook): TinyWebhookBody | null {
-  try {
-    const body = JSON.parse(req.rawBody) as unknown;
-    return body && typeof body === 'object' ? (body as TinyWebhookBody) : null;
-  } catch {
-    return null;
-  }
+  return jsonObjectBody<TinyWebhookBody>(req.rawBody);
 }
 
 export const tinyWebhooks: WebhookSupport = {

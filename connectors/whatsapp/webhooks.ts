@@ -11,7 +11,7 @@
  *   message id, the status and its timestamp.
  * - Customer messages (`value.messages[]`) and other fields produce no event.
  */
-import { safeEqual, verifyHmac } from '../http/signatures';
+import { jsonObjectBody, safeEqual, verifyHmac } from '../http/signatures';
 import type { IncomingWebhook, MessageStatusUpdate, WebhookEvent, WebhookSupport } from '../types';
 
 interface StatusError {
@@ -43,12 +43,7 @@ interface Payload {
 const STATUSES = new Set<MessageStatusUpdate['status']>(['sent', 'delivered', 'read', 'failed']);
 
 function payloadOf(req: IncomingWebhook): Payload | null {
-  try {
-    const body = JSON.parse(req.rawBody) as unknown;
-    return body && typeof body === 'object' ? (body as Payload) : null;
-  } catch {
-    return null;
-  }
+  return jsonObjectBody<Payload>(req.rawBody);
 }
 
 function changesOf(payload: Payload): Change[] {
