@@ -5,6 +5,7 @@ import type { AppDeps } from '../app';
 import { runRecords } from '../db/schema';
 import { listConnections } from '../connections/store';
 import { redactSecrets } from '../connections/test-connection';
+import { BadInput } from '../errors';
 import { hubFigures } from '../runs/hub';
 import { openTicket } from '../runs/tickets';
 import { getRun, listRuns, reprocessRuns, resolveRecords } from '../runs/service';
@@ -13,7 +14,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const tenantId = deps.tenantId;
 
-  app.get<{ Querystring: { flowId?: string; status?: string; limit?: number } }>(
+  app.get<{ Querystring: { flowId?: string; status?: string; connectionId?: string; trigger?: 'manual' | 'schedule' | 'webhook'; from?: string; to?: string; limit?: number } }>(
     '/api/runs',
     {
       schema: {
@@ -25,12 +26,19 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
           properties: {
             flowId: { type: 'string' },
             status: { type: 'string', enum: ['running', 'waiting', 'success', 'partial', 'error'] },
+            connectionId: { type: 'string', description: 'Runs whose pinned version has a block on this connection' },
+            trigger: { type: 'string', enum: ['manual', 'schedule', 'webhook'] },
+            from: { type: 'string', description: 'Started at or after this ISO 8601 instant (a date alone: its start, UTC)' },
+            to: { type: 'string', description: 'Started before this ISO 8601 instant (a date alone: up to the end of that day, UTC)' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
           },
         },
       },
     },
-    async (req) => ({ runs: await listRuns(db, tenantId, req.query) }),
+    async (req) => {
+      const { from, to, ...rest } = req.query;
+      return { runs: await listRuns(db, tenantId, { ...rest, from: from ? instant('from', from) : undefined, to: to ? instant('to', to, true) : undefined }) };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -158,4 +166,13 @@ export function registerRunActionRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/api/hub', { schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection' } }, async () =>
     hubFigures(db, tenantId),
   );
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A `from`/`to` bound: an ISO 8601 instant, or a date alone (UTC), which as an upper bound takes in the whole day. */
+function instant(field: 'from' | 'to', value: string, endOfDay = false): Date {
+  const at = new Date(DAY.test(value) ? `${value}T00:00:00Z` : value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) throw new BadInput([{ field, message: `${field} must be an ISO 8601 date or date-time (2025-03-01 or 2025-03-01T12:00:00-03:00), got "${value}"` }]);
+  return endOfDay && DAY.test(value) ? new Date(at.getTime() + 86_400_000) : at;
 }

@@ -1,10 +1,10 @@
 /** Starting runs and reading them back (the sync log's read side). */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { FlowDocument } from '../../nodes/flow-model/document';
 import { ConflictError } from '../errors';
 import type { Db } from '../db/client';
-import { approvals, connections, runRecords, runs, runSteps } from '../db/schema';
+import { approvals, connections, flowVersions, runRecords, runs, runSteps } from '../db/schema';
 import { newId } from '../connections/store';
 import { getFlow, getVersion, NotFoundError } from '../flows/service';
 import type { FlowRunInput, RunTrigger } from '../../workflows/types';
@@ -86,10 +86,30 @@ export function publicRun(row: typeof runs.$inferSelect) {
   };
 }
 
-export async function listRuns(db: Db, tenantId: string, filter: { flowId?: string; status?: string; limit?: number }) {
+export interface RunFilter {
+  flowId?: string;
+  status?: string;
+  /** Runs whose pinned version has a block on this connection. */
+  connectionId?: string;
+  trigger?: 'manual' | 'schedule' | 'webhook';
+  /** Bounds on started_at: from inclusive, to exclusive. */
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+export async function listRuns(db: Db, tenantId: string, filter: RunFilter) {
   const conds = [eq(runs.tenantId, tenantId)];
   if (filter.flowId) conds.push(eq(runs.flowId, filter.flowId));
   if (filter.status) conds.push(eq(runs.status, filter.status as never));
+  if (filter.trigger) conds.push(sql`${runs.trigger}->>'type' = ${filter.trigger}`);
+  if (filter.from) conds.push(gte(runs.startedAt, filter.from));
+  if (filter.to) conds.push(lt(runs.startedAt, filter.to));
+  // A run carries no connection of its own: the version it ran (pinned at start) names them in its blocks' params.
+  if (filter.connectionId) {
+    const block = JSON.stringify([{ params: { connectionId: filter.connectionId } }]);
+    conds.push(sql`exists (select 1 from ${flowVersions} v where v.id = ${runs.versionId} and v.document->'nodes' @> ${block}::jsonb)`);
+  }
   const rows = await db.select().from(runs).where(and(...conds)).orderBy(desc(runs.startedAt)).limit(filter.limit ?? 50);
   return rows.map(publicRun);
 }

@@ -129,6 +129,32 @@ export async function countSettled(list: Locator, rows: Locator): Promise<number
   return rows.count();
 }
 
+/** Drags a block from the editor's palette onto the canvas, at (x, y) inside it. */
+export async function dropBlock(page: Page, type: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-${type}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+}
+
+/** Draws a link with the mouse from a block's output port to another block's input port. */
+export async function connectPorts(page: Page, from: string, to: string): Promise<void> {
+  const handle = (node: string, kind: 'source' | 'target') => page.locator(`[data-testid="node-${node}"] .svelte-flow__handle.${kind}`).first();
+  const a = (await handle(from, 'source').boundingBox())!;
+  const b = (await handle(to, 'target').boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Adds one row per field to the open "Mapear campos" form: the target field and its expression. */
+export async function fillMapFields(panel: Locator, fields: Record<string, string>): Promise<void> {
+  for (const [key, value] of Object.entries(fields)) {
+    await panel.getByTestId('kv-add-fields').click();
+    await panel.locator('[data-kv="key"]').last().fill(key);
+    await panel.locator('[data-kv="value"]').last().fill(value);
+  }
+}
+
 /**
  * For afterAll: closes in order (the browser before the server it talks to, the server before the
  * simulators its runs call), skipping what a failed beforeAll never opened.

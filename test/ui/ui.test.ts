@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlingSimulator } from '../../connectors/bling/simulator';
 import type { MercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
-import { closeAll, connectSimulators, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
+import { closeAll, connectPorts, connectSimulators, dropBlock, fillMapFields, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
 import type { Harness } from '../support/harness';
 
 describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)', () => {
@@ -73,25 +73,12 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await page.getByTestId('flow-name').fill('Bling → ML pelo editor');
 
     // Drag four blocks from the palette onto the canvas.
-    const drop = async (type: string, x: number, y: number) => {
-      await page.getByTestId(`palette-${type}`).dragTo(canvas, { targetPosition: { x, y } });
-    };
-    await drop('trigger.manual', 150, 120);
-    await drop('fetch', 480, 120);
-    await drop('map', 150, 360);
-    await drop('upsert', 480, 360);
+    await dropBlock(page, 'trigger.manual', 150, 120);
+    await dropBlock(page, 'fetch', 480, 120);
+    await dropBlock(page, 'map', 150, 360);
+    await dropBlock(page, 'upsert', 480, 360);
     await expect.poll(() => canvas.locator('.svelte-flow__node').count()).toBe(4);
-
-    const handle = (node: string, kind: 'source' | 'target') => page.locator(`[data-testid="node-${node}"] .svelte-flow__handle.${kind}`).first();
-    const connect = async (from: string, to: string) => {
-      const a = (await handle(from, 'source').boundingBox())!;
-      const b = (await handle(to, 'target').boundingBox())!;
-      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-      await page.mouse.down();
-      await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-      await page.mouse.up();
-    };
+    const connect = (from: string, to: string) => connectPorts(page, from, to);
 
     // A start output into a records input is refused, and the canvas says why.
     await connect('start', 'map');
@@ -121,11 +108,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
       category_id: "'MLB1000'",
       listing_type_id: "'gold_special'",
     };
-    for (const [key, value] of Object.entries(fields)) {
-      await panel.getByTestId('kv-add-fields').click();
-      await panel.locator('[data-kv="key"]').last().fill(key);
-      await panel.locator('[data-kv="value"]').last().fill(value);
-    }
+    await fillMapFields(panel, fields);
 
     // The target is left without a connection: saving shows the problem on that node.
     await page.getByTestId('node-upsert').click();

@@ -21,3 +21,9 @@ export function go(path: string) {
 export function query(): URLSearchParams {
   return new URLSearchParams(route.search);
 }
+
+/** A list screen's filters from the address (#/runs?status=error): each named value, or its default, or ''. */
+export function queryFilters<K extends string>(keys: readonly K[], defaults: Partial<Record<K, string>> = {}): Record<K, string> {
+  const q = query();
+  return Object.fromEntries(keys.map((k) => [k, q.get(k) ?? defaults[k] ?? ''])) as Record<K, string>;
+}

@@ -20,6 +20,8 @@ function initial(): Lang {
 }
 
 export const i18n = $state({ lang: initial() });
+// Screen readers pronounce the page in its language: the saved choice, from the first paint.
+document.documentElement.lang = i18n.lang;
 
 export function setLang(lang: Lang) {
   i18n.lang = lang;

@@ -1,0 +1,354 @@
+/**
+ * Accessibility and layout of every screen, in Chromium against an in-process Ponte with the Bling
+ * and Mercado Livre simulators and real runs: every visible control has a name a screen reader can
+ * say (its label, aria-label, aria-labelledby, title or text), the keyboard reaches each screen's
+ * main action (and works it where that changes nothing for the other screens), nothing pushes the
+ * page sideways at 1280×800 nor on a tablet (820×1180), and numbers and dates read the Brazilian way.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
+import { closeAll, connectSimulators, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
+import { mlOrdersToBling, runFlow } from '../support/fixtures';
+import type { Harness } from '../support/harness';
+
+const example = JSON.parse(readFileSync(fileURLToPath(new URL('../../examples/bling-to-mercadolivre.json', import.meta.url)), 'utf8'));
+const DESKTOP = { width: 1280, height: 800 };
+const TABLET = { width: 820, height: 1180 };
+
+/** The little of the DOM the in-page probes use (the tests compile without the DOM library). */
+interface DomElement {
+  tagName: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number; right: number };
+  closest(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement> & ArrayLike<DomElement>;
+  cloneNode(deep: boolean): unknown;
+  remove(): void;
+  outerHTML: string;
+}
+
+/**
+ * The visible controls a screen reader could not name: no aria-labelledby, aria-label, label,
+ * title nor (for buttons, links and the like) text with a letter or digit in it. A symbol alone
+ * ("✕", "↻") is no name. Svelte Flow's blocks and links (role group) need an aria-label.
+ */
+function unnamedControls(page: Page): Promise<string[]> {
+  return page.locator('html').evaluate((root) => {
+    const document = root.ownerDocument;
+    const getComputedStyle = (el: DomElement) => document.defaultView!.getComputedStyle(el);
+    const controls = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="tab"], [role="switch"], [role="application"], [tabindex]:not([tabindex="-1"])';
+    const meaningful = (s: string | null | undefined) => /[\p{L}\p{N}]/u.test(s ?? '');
+    const labelText = (label: DomElement) => {
+      const copy = label.cloneNode(true) as DomElement;
+      for (const c of Array.from(copy.querySelectorAll('input, select, textarea'))) c.remove();
+      return copy.textContent ?? '';
+    };
+    const visible = (el: DomElement) => {
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && !el.closest('[aria-hidden="true"], [inert]');
+    };
+    const nameFromContent = (el: DomElement) => ['A', 'BUTTON', 'SUMMARY'].includes(el.tagName) || ['button', 'link', 'checkbox', 'radio', 'tab', 'switch'].includes(el.getAttribute('role') ?? '');
+    const name = (el: DomElement) => {
+      const candidates: Array<string | null | undefined> = [];
+      const by = el.getAttribute('aria-labelledby');
+      if (by) candidates.push(by.split(/\s+/).map((id: string) => document.getElementById(id)?.textContent ?? '').join(' '));
+      candidates.push(el.getAttribute('aria-label'));
+      const labels = (el as unknown as { labels?: ArrayLike<DomElement> | null }).labels;
+      if (labels) for (const l of Array.from(labels)) candidates.push(labelText(l));
+      if (el.tagName === 'INPUT' && ['submit', 'button', 'reset'].includes(el.getAttribute('type') ?? '')) candidates.push(el.getAttribute('value'));
+      candidates.push(el.getAttribute('title'));
+      if (nameFromContent(el)) {
+        candidates.push((el as unknown as { innerText?: string }).innerText ?? el.textContent);
+        for (const img of Array.from(el.querySelectorAll('img[alt]'))) candidates.push(img.getAttribute('alt'));
+      }
+      return candidates.find(meaningful);
+    };
+    return [...document.querySelectorAll(controls)].filter(visible).filter((el) => !name(el)).map((el) => el.outerHTML.slice(0, 200));
+  });
+}
+
+/** The elements sticking out of the window on the right (what makes the page scroll sideways), none inside a scroller. */
+function overflowing(page: Page): Promise<{ scrollWidth: number; clientWidth: number; culprits: string[] }> {
+  return page.locator('html').evaluate((root) => {
+    const culprits = [...root.ownerDocument.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+      .filter((el) => !el.parentElement?.closest('.table-scroll, [data-testid="canvas"], pre'))
+      .slice(0, 6)
+      .map((el) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits };
+  });
+}
+
+describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chromium at /usr/bin/chromium)', () => {
+  let h: Harness;
+  let bling: BlingSimulator;
+  let ml: MercadoLivreSimulator;
+  let browser: UiBrowser;
+  let page: Page;
+  let blingId: string;
+  let mlId: string;
+  /** Bling → ML by mapping (conflicts), Bling → ML through a de-para with no entries (every record fails), ML orders → Bling held for confirmation. */
+  let syncFlowId: string;
+  let syncRunId: string;
+  let deparaRunId: string;
+  let conflictId: number;
+
+  /** Presses Tab (or Shift+Tab) until `target` has the focus; how many presses it took. */
+  async function tabTo(target: Locator, { back = false, max = 90 } = {}): Promise<number> {
+    for (let i = 1; i <= max; i++) {
+      await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+      if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return i;
+    }
+    throw new Error(`${max} presses of ${back ? 'Shift+Tab' : 'Tab'} never reached ${target}`);
+  }
+  /** The focused control shows where the keyboard is. */
+  const ringed = (target: Locator) =>
+    target.evaluate((el) => {
+      const style = el.ownerDocument.defaultView!.getComputedStyle(el);
+      return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    });
+
+  async function flowFrom(name: string, change: (node: any) => void) {
+    const document = structuredClone(example.document);
+    for (const node of document.nodes) {
+      if (node.params.connectionId === 'demo-bling') node.params.connectionId = blingId;
+      if (node.params.connectionId === 'demo-mercadolivre') Object.assign(node.params, { connectionId: mlId, matchBy: 'binding' });
+      change(node);
+    }
+    const flow = await h.api('POST', '/api/flows', { name, document });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
+    return flow.body.id as string;
+  }
+
+  beforeAll(async () => {
+    let base: string;
+    ({ h, base } = await serveUi());
+    ({ bling, ml, blingId, mlId } = await connectSimulators(h));
+    bling.seedProducts(3);
+
+    syncFlowId = await flowFrom('Catálogo Bling → ML', () => {});
+    const deparaFlowId = await flowFrom('Catálogo com condição por de-para', (node) => node.type === 'map' && Object.assign(node.params.fields, { condition: "$depara('condition', unidade)" }));
+    expect((await h.api('POST', `/api/connections/${mlId}/value-maps`, { name: 'condition', label: 'Condição do anúncio' })).status).toBe(201);
+    const orders = await h.api('POST', '/api/flows', { name: 'Pedidos ML → Bling', document: mlOrdersToBling(mlId, blingId, { trigger: 'manual', approve: { when: 'true', summary: '"Pedido " & numeroLoja' } }) });
+    expect(orders.status, JSON.stringify(orders.body)).toBe(201);
+    expect((await h.api('POST', `/api/flows/${orders.body.id}/publish`)).status).toBe(201);
+    ml.seedOrders(2, { status: 'paid' });
+
+    const [synced, failing, held] = await Promise.all([runFlow(h, syncFlowId), runFlow(h, deparaFlowId), runFlow(h, orders.body.id)]);
+    expect(synced.counters).toMatchObject({ created: 3, failed: 0 });
+    expect(failing.counters).toMatchObject({ failed: 3 });
+    expect(held).toMatchObject({ status: 'waiting', approvals: { pending: 2 } });
+    syncRunId = synced.id;
+    deparaRunId = failing.id;
+
+    // A conflict: the product changed in Bling and its listing on Mercado Livre since the last sync.
+    const [first] = bling.products.keys();
+    bling.updateProduct(first, { nome: 'Camiseta nova no Bling' });
+    Object.assign(ml.itemsBySku(bling.products.get(first)!.codigo)[0], { title: 'Camiseta editada no ML' });
+    expect((await runFlow(h, syncFlowId)).counters).toMatchObject({ conflict: 1 });
+    conflictId = (await h.api('GET', `/api/bindings?connectionId=${mlId}&status=conflict`)).body.bindings[0].id;
+
+    // Figures big enough to need a thousands separator, and a duration with a fraction.
+    await h.database.db.execute(sql`update runs set created = 1500, finished_at = started_at + interval '1534 milliseconds' where id = ${syncRunId}`);
+
+    browser = await openBrowser(base);
+    page = browser.page;
+  });
+
+  afterAll(() => closeAll(browser, h, bling, ml));
+
+  interface Screen {
+    name: string;
+    hash: () => string;
+    /** Shown once the screen has its data. */
+    ready: () => Locator;
+    /** Reaches the main action by keyboard (and works it where harmless). */
+    keyboard: () => Promise<void>;
+  }
+
+  /** Tab reaches it, and it shows the focus. */
+  async function reach(target: Locator, options?: { back?: boolean }) {
+    await tabTo(target, options);
+    expect(await ringed(target), 'a focus ring').toBe(true);
+  }
+
+  const screens: Screen[] = [
+    {
+      name: 'hub',
+      hash: () => '#/',
+      ready: () => page.getByTestId('hub-connections'),
+      async keyboard() {
+        // The first Tab offers to skip the menu; past it, Tab goes straight into the page.
+        await page.keyboard.press('Tab');
+        const skip = page.getByTestId('skip-to-main');
+        expect(await skip.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+        expect(await ringed(skip)).toBe(true);
+        await page.keyboard.press('Enter');
+        const first = page.getByTestId('hub-connections').locator('a').first();
+        expect(await tabTo(first)).toBeLessThanOrEqual(2);
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#\/connections\/[^/]+$/);
+      },
+    },
+    {
+      name: 'connections',
+      hash: () => '#/connections',
+      ready: () => page.getByTestId('connections-table'),
+      async keyboard() {
+        await reach(page.getByTestId('new-connection'));
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#\/connections\/new$/);
+      },
+    },
+    {
+      name: 'connection',
+      hash: () => `#/connections/${blingId}`,
+      ready: () => page.getByTestId('webhook-url'),
+      async keyboard() {
+        await reach(page.getByTestId('test-connection'));
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByTestId('diagnosis').textContent()).toContain('A conexão funciona');
+      },
+    },
+    {
+      name: 'flows',
+      hash: () => '#/flows',
+      ready: () => page.getByTestId('flows-table'),
+      async keyboard() {
+        await reach(page.getByTestId('new-flow'));
+        await reach(page.getByTestId('export-flow').first());
+      },
+    },
+    {
+      name: 'editor',
+      hash: () => `#/flows/${syncFlowId}`,
+      ready: () => page.getByTestId('node-to-listing'),
+      async keyboard() {
+        await reach(page.getByTestId('run-flow'));
+        await reach(page.getByTestId('palette-map'));
+        // A block on the canvas: Tab reaches it, Enter selects it and opens its settings.
+        await tabTo(page.locator('.svelte-flow__node[data-id="to-listing"]'));
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByTestId('node-panel').locator('h3').textContent()).toBe('Mapear campos');
+        await reach(page.getByTestId('node-panel').locator('[data-kv="value"]').first());
+      },
+    },
+    {
+      name: 'runs',
+      hash: () => '#/runs',
+      ready: () => page.getByTestId('runs-table'),
+      async keyboard() {
+        const pick = page.getByTestId('run-select').first();
+        await reach(pick);
+        await page.keyboard.press('Space');
+        await expect.poll(() => page.getByTestId('runs-selected').textContent()).toBe('1 execução(ões) selecionada(s)');
+        await reach(page.getByTestId('bulk-reprocess'), { back: true });
+      },
+    },
+    {
+      name: 'run',
+      hash: () => `#/runs/${deparaRunId}`,
+      ready: () => page.getByTestId('run-records'),
+      async keyboard() {
+        await reach(page.getByTestId('act-reprocess'));
+        await reach(page.getByTestId('add-to-depara').first());
+      },
+    },
+    {
+      name: 'mappings',
+      hash: () => '#/mappings',
+      ready: () => page.getByTestId('bindings-table'),
+      async keyboard() {
+        await reach(page.getByTestId('filter-status'));
+        await reach(page.getByTestId('open-conflict'));
+      },
+    },
+    {
+      name: 'conflict',
+      hash: () => `#/mappings/${conflictId}`,
+      ready: () => page.getByTestId('conflict-table'),
+      async keyboard() {
+        await reach(page.getByTestId('pick-title-source'));
+        await reach(page.getByTestId('resolve-source'));
+      },
+    },
+    {
+      name: 'value-maps',
+      hash: () => `#/value-maps?connection=${encodeURIComponent(mlId)}`,
+      ready: () => page.getByTestId('vm-maps'),
+      async keyboard() {
+        // A map opens from its name, a button.
+        const open = page.getByTestId('vm-maps').locator('tr[data-map="condition"] button');
+        await reach(open);
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByTestId('vm-editor').getAttribute('data-map')).toBe('condition');
+        await reach(page.getByTestId('vm-editor').locator('input[name="vm-new-from"]'));
+      },
+    },
+    {
+      name: 'approvals',
+      hash: () => '#/approvals',
+      ready: () => page.getByTestId('approvals-table'),
+      async keyboard() {
+        // Name, tick a record, back up to "Confirmar": all by keyboard.
+        await reach(page.getByTestId('appr-by'));
+        await page.keyboard.type('Ana');
+        await reach(page.getByTestId('appr-select').first());
+        await page.keyboard.press('Space');
+        const approve = page.getByTestId('appr-approve');
+        await expect.poll(() => approve.isEnabled()).toBe(true);
+        await reach(approve, { back: true });
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByTestId('appr-decided').textContent()).toContain('1');
+      },
+    },
+  ];
+
+  for (const screen of screens) {
+    it(`${screen.name}: named controls, the main action by keyboard, no sideways scroll at 1280 px and on a tablet`, async () => {
+      await page.setViewportSize(DESKTOP);
+      await browser.visit(screen.hash());
+      await screen.ready().waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
+      expect(await unnamedControls(page), 'controls without a name').toEqual([]);
+      expect(await overflowing(page)).toMatchObject({ culprits: [] });
+      await browser.shot(`a11y-${screen.name}-1280`);
+
+      await screen.keyboard();
+      // A tablet opening the screen.
+      await page.setViewportSize(TABLET);
+      await browser.visit(screen.hash());
+      await screen.ready().waitFor();
+      await expect.poll(async () => (await overflowing(page)).culprits).toEqual([]);
+      const { scrollWidth, clientWidth } = await overflowing(page);
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth + 1);
+      expect(await unnamedControls(page), 'controls without a name (tablet)').toEqual([]);
+      await browser.shot(`a11y-${screen.name}-820`);
+    });
+  }
+
+  it('writes numbers and dates the Brazilian way on the hub and a run', async () => {
+    await page.setViewportSize(DESKTOP);
+    const run = (await h.api('GET', `/api/runs/${syncRunId}`)).body;
+    await browser.visit(`#/runs/${syncRunId}`);
+    await expect.poll(() => page.locator('[data-counter="created"] b').textContent()).toBe('1.500');
+    expect(await page.getByTestId('run-duration').textContent()).toBe('1,5 s');
+    const started = new Date(run.startedAt);
+    const day = `${String(started.getDate()).padStart(2, '0')}/${String(started.getMonth() + 1).padStart(2, '0')}/${started.getFullYear()}`;
+    expect(await page.locator('dl.meta').textContent()).toContain(day);
+
+    await browser.visit('#/');
+    // 1500 + the 3 created and the conflict run's writes: above a thousand, with a dot between the thousands.
+    await expect.poll(() => page.getByTestId('stat-records').textContent()).toMatch(/^1\.5\d\d$/);
+    expect(await page.getByTestId('hub-stats').textContent()).toMatch(/\d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}/);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
