@@ -80,7 +80,7 @@ export async function applyMessageStatuses(db: Db, connectionId: string, updates
     if (!lower.length) continue;
     const rows = await db
       .update(notifications)
-      .set({ status: update.status, error: update.error ?? null, updatedAt: sql`greatest(${notifications.updatedAt}, ${new Date(update.at)})` })
+      .set({ status: update.status, error: update.error ?? null, updatedAt: sql`greatest(${notifications.updatedAt}, ${new Date(update.at).toISOString()}::timestamptz)` })
       .where(and(eq(notifications.connectionId, connectionId), eq(notifications.providerId, providerId), inArray(notifications.status, lower)))
       .returning({ id: notifications.id });
     changed += rows.length;

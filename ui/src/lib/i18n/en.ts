@@ -65,6 +65,8 @@ export const en: Record<MessageKey, string> = {
   'hub.lastSuccess': 'Last successful sync',
   'hub.errors24h': 'Errors in the last 24 h',
   'hub.recordsMonth': 'Records synced this month',
+  'hub.recordsShort': 'records this month',
+  'hub.errorsShort': 'errors in 24 h',
   'hub.connections': 'Connections',
   'hub.latestFailures': 'Latest failures',
   'hub.noFailures': 'No recent failures. All up to date!',

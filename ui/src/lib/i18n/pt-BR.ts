@@ -63,6 +63,8 @@ export const ptBR = {
   'hub.lastSuccess': 'Última sincronização com sucesso',
   'hub.errors24h': 'Erros nas últimas 24 h',
   'hub.recordsMonth': 'Registros sincronizados no mês',
+  'hub.recordsShort': 'registros no mês',
+  'hub.errorsShort': 'erros em 24 h',
   'hub.connections': 'Conexões',
   'hub.latestFailures': 'Últimas falhas',
   'hub.noFailures': 'Nenhuma falha recente. Tudo em dia!',
