@@ -85,9 +85,10 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
               await Promise.all(level.map((stage) => stageActivities.get(stage.id)!.runStage({ tenantId, runId, versionId, stageId: stage.id, pageSeq: batch.seq })));
           written.add(id);
         }
-        if (state.pending === 0) break;
+        if (state.unsettled === 0) break;
         if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents) await continueAsNew({ ...input, resume: { seq: 0, cursor: null, phase: 'approvals' } });
-        await condition(() => decided, Math.max(1_000, state.nextExpiryMs! - Date.now()));
+        // Decided while the release looked elsewhere: release it now; otherwise wait for people or the deadline.
+        if (state.pending > 0) await condition(() => decided, Math.max(1_000, state.nextExpiryMs! - Date.now()));
       }
     }
     return await control.finishRun({ tenantId, runId });

@@ -78,6 +78,8 @@ export interface ReleaseApprovalsResult {
   batches: Array<{ gateId: string; seq: number; count: number }>;
   /** Records of this run still waiting for a decision. */
   pending: number;
+  /** Records not released yet: pending ones, and ones decided after this call looked (released by the next call). */
+  unsettled: number;
   /** When the first of them expires (epoch ms); null when none is pending. */
   nextExpiryMs: number | null;
 }

@@ -104,16 +104,22 @@ export async function releaseDecided(db: Db, tenantId: string, runId: string, on
     .from(pages)
     .where(and(eq(pages.runId, runId), sql`${pages.seq} >= ${RELEASE_SEQ_BASE}`, inArray(pages.nodeId, Object.keys(onExpiry))))
     .orderBy(asc(pages.seq));
+  // Counted apart from the release above: a decision that landed meanwhile is not pending, but not released yet either.
   const [waiting] = await db
-    .select({ pending: sql<number>`count(*)::int`, next: sql<string | null>`min(${approvals.expiresAt})` })
+    .select({
+      pending: sql<number>`(count(*) filter (where ${approvals.status} = 'pending'))::int`,
+      unsettled: sql<number>`(count(*) filter (where ${approvals.releasedSeq} is null))::int`,
+      next: sql<string | null>`min(${approvals.expiresAt}) filter (where ${approvals.status} = 'pending')`,
+    })
     .from(approvals)
-    .where(and(eq(approvals.runId, runId), eq(approvals.status, 'pending')));
+    .where(eq(approvals.runId, runId));
   const pending = Number(waiting?.pending ?? 0);
+  const unsettled = Number(waiting?.unsettled ?? 0);
   await db
     .update(runs)
     .set({ status: pending > 0 ? 'waiting' : 'running' })
     .where(and(eq(runs.id, runId), inArray(runs.status, ['running', 'waiting'])));
-  return { batches, pending, nextExpiryMs: waiting?.next ? new Date(waiting.next).getTime() : null };
+  return { batches, pending, unsettled, nextExpiryMs: waiting?.next ? new Date(waiting.next).getTime() : null };
 }
 
 /** Why a held record was not written, for the run log (who, when in São Paulo time, and why). */
