@@ -103,6 +103,11 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
   });
 
   it('shows the run "Aguardando confirmação" in the sync log and, on its page, how many records wait, linked to them', async () => {
+    // The hub says how many records wait for a person, and leads to them.
+    await browser.visit(`#/`);
+    const awaiting = page.getByTestId('stat-awaiting');
+    await expect.poll(() => awaiting.locator('.stat').textContent()).toBe('4');
+    expect(await awaiting.getAttribute('href')).toBe('#/approvals');
     await browser.visit(`#/runs`);
     expect(await page.locator('header nav').textContent()).toContain('Confirmações');
     const row = page.locator(`[data-testid="runs-table"] tr[data-run="${runId}"]`);

@@ -66,6 +66,8 @@ export const en: Record<MessageKey, string> = {
   'hub.errors24h': 'Errors in the last 24 h',
   'hub.recordsMonth': 'Records synced this month',
   'hub.recordsShort': 'records this month',
+  'hub.awaiting': 'Waiting for approval',
+  'hub.awaitingHelp': 'records waiting for someone to confirm or reject them',
   'hub.errorsShort': 'errors in 24 h',
   'hub.connections': 'Connections',
   'hub.latestFailures': 'Latest failures',

@@ -64,6 +64,8 @@ export const ptBR = {
   'hub.errors24h': 'Erros nas últimas 24 h',
   'hub.recordsMonth': 'Registros sincronizados no mês',
   'hub.recordsShort': 'registros no mês',
+  'hub.awaiting': 'Aguardando confirmação',
+  'hub.awaitingHelp': 'registros esperando alguém confirmar ou rejeitar',
   'hub.errorsShort': 'erros em 24 h',
   'hub.connections': 'Conexões',
   'hub.latestFailures': 'Últimas falhas',
