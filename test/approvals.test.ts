@@ -56,6 +56,7 @@ describe('approval step: orders pending confirmation', () => {
     const waiting = await h.waitForRun(started.body.runId);
     expect(waiting.status).toBe('waiting');
     expect(waiting.approvals).toMatchObject({ pending: big.length });
+    expect((await h.api('GET', '/api/hub')).body.overall.approvalsPending).toBe(big.length);
     for (const o of small) expect(inBling(o.id)).toHaveLength(1);
     for (const o of big) expect(inBling(o.id)).toHaveLength(0);
 

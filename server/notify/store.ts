@@ -66,18 +66,14 @@ export async function markFailed(db: Db, messageId: string, error: string): Prom
   await db.update(notifications).set({ status: 'failed', error, updatedAt: new Date() }).where(eq(notifications.messageId, messageId));
 }
 
-/** Later statuses only move forward (a late "delivered" never hides a "read"); `failed` always counts. */
+/** Later statuses only move forward (a late "delivered" never hides a "read"); `failed` ranks last, so it always counts. */
 const RANK: Record<NotificationStatus, number> = { sending: 0, accepted: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
 
 /** Applies a provider's status updates (at-least-once, in any order) to the messages they name. Returns how many changed. */
 export async function applyMessageStatuses(db: Db, connectionId: string, updates: Array<{ providerId: string; update: MessageStatusUpdate }>): Promise<number> {
   let changed = 0;
   for (const { providerId, update } of updates) {
-    const lower = Object.entries(RANK)
-      .filter(([, r]) => r < RANK[update.status] || update.status === 'failed')
-      .map(([s]) => s as NotificationStatus)
-      .filter((s) => s !== 'failed');
-    if (!lower.length) continue;
+    const lower = (Object.keys(RANK) as NotificationStatus[]).filter((s) => RANK[s] < RANK[update.status]);
     const rows = await db
       .update(notifications)
       .set({ status: update.status, error: update.error ?? null, updatedAt: sql`greatest(${notifications.updatedAt}, ${new Date(update.at).toISOString()}::timestamptz)` })

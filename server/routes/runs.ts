@@ -163,7 +163,7 @@ export function registerRunActionRoutes(app: FastifyInstance, deps: AppDeps) {
     async (req, reply) => reply.code(201).send(await openTicket(db, tenantId, req.params.id, req.body ?? {}, deps.ticketUrl)),
   );
 
-  app.get('/api/hub', { schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection' } }, async () =>
+  app.get('/api/hub', { schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection; records waiting for approval' } }, async () =>
     hubFigures(db, tenantId),
   );
 }

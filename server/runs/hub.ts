@@ -3,11 +3,11 @@
  * errors in the last 24 h, records synced this month. A run counts for every connection its flow
  * uses (latest published version).
  */
-import { and, eq, gte, or } from 'drizzle-orm';
+import { and, eq, gte, or, sql } from 'drizzle-orm';
 import type { FlowDocument } from '../../nodes/flow-model/document';
 import { listConnections } from '../connections/store';
 import type { Db } from '../db/client';
-import { flowVersions, runs } from '../db/schema';
+import { approvals, flowVersions, runs } from '../db/schema';
 
 interface Figures {
   lastSuccessfulSync: string | null;
@@ -46,8 +46,9 @@ export async function hubFigures(db: Db, tenantId: string, now = new Date()) {
     if (r.startedAt >= dayAgo && (r.status === 'error' || r.status === 'partial')) apply(r.flowId, (f) => f.errorsLast24h++);
     if (r.startedAt >= monthStart) apply(r.flowId, (f) => (f.recordsThisMonth += r.created + r.updated));
   }
+  const [held] = await db.select({ n: sql<number>`count(*)::int` }).from(approvals).where(and(eq(approvals.tenantId, tenantId), eq(approvals.status, 'pending')));
   return {
-    overall: { activeIntegrations: connections.filter((c) => c.status === 'active').length, ...overall },
+    overall: { activeIntegrations: connections.filter((c) => c.status === 'active').length, ...overall, approvalsPending: Number(held?.n ?? 0) },
     connections: connections.map((c) => ({ id: c.id, name: c.name, provider: c.provider, status: c.status, statusReason: c.statusReason, ...per.get(c.id)! })),
   };
 }
