@@ -4,6 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,7 +14,10 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ConnectorError, hintFor } from '../connectors/http/errors';
 import type { Database } from './db/client';
-import { BadInput, ConflictError } from './errors';
+import { installAuth } from './auth/hooks';
+import { BadInput, ConflictError, Forbidden, TooManyAttempts, Unauthenticated } from './errors';
+import { registerAuthRoutes } from './routes/auth';
+import { registerUserRoutes } from './routes/users';
 import { FlowInvalid, NotFoundError } from './flows/service';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
@@ -38,7 +43,6 @@ export interface AppDeps {
   box: SecretBox;
   temporal: Client;
   taskQueue: string;
-  tenantId: string;
   /** Where providers and browsers reach this server (webhook URLs, OAuth2 callbacks). */
   publicUrl: string;
   /** Where "abrir chamado" sends tickets; unset: they are only recorded. */
@@ -52,6 +56,8 @@ export interface AppDeps {
   /** Served at /metrics for Prometheus; unset: no /metrics. */
   metrics?: Metrics;
   logger?: FastifyServerOptions['logger'];
+  /** Behind a reverse proxy: trust X-Forwarded-For (true, or the proxy's addresses). */
+  trustProxy?: boolean | string;
 }
 
 /** Log paths that may hold secrets; pino replaces them, so no discipline is needed. */
@@ -83,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 5 * 1024 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
 
@@ -92,8 +99,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(cookie);
+  // The UI loads only its own files; nothing may frame it. API answers are never cached.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: deps.publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
+    strictTransportSecurity: deps.publicUrl.startsWith('https:') ? { maxAge: 31536000 } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+  installAuth(app, deps.database.db);
 
   app.setErrorHandler((err, req, reply) => {
+    if (err instanceof Unauthenticated) return reply.code(401).send({ error: 'Unauthenticated', message: err.message });
+    if (err instanceof Forbidden) return reply.code(403).send({ error: 'Forbidden', message: err.message });
+    if (err instanceof TooManyAttempts) return reply.code(429).header('retry-after', String(err.retryAfterSeconds)).send({ error: 'TooManyAttempts', message: err.message });
     if (err instanceof FlowInvalid) return reply.code(422).send({ error: 'FlowInvalid', message: err.message, problems: err.problems });
     if (err instanceof NotFoundError) return reply.code(404).send({ error: 'NotFound', message: err.message });
     if (err instanceof NotPublished) return reply.code(409).send({ error: 'NotPublished', message: err.message });
@@ -113,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'InternalError', message: 'Something went wrong on the server; the log has the details.' });
   });
 
-  app.get('/health', { schema: { tags: ['health'], summary: 'Database and Temporal status' } }, async (_req, reply) => {
+  app.get('/health', { config: { permission: 'public' }, schema: { tags: ['health'], summary: 'Database and Temporal status' } }, async (_req, reply) => {
     const checks: Record<string, () => Promise<void>> = {
       database: () => deps.database.ping(),
       temporal: async () => void (await deps.temporal.workflowService.getSystemInfo({})),
@@ -136,19 +170,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const metrics = deps.metrics;
   if (metrics)
-    app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics: runs, records, provider calls and throttles, webhook lag, process' } }, async (_req, reply) => {
+    app.get('/metrics', { config: { permission: 'public' }, schema: { tags: ['health'], summary: 'Prometheus metrics: runs, records, provider calls and throttles, webhook lag, process' } }, async (_req, reply) => {
       const { contentType, body } = await metrics.render();
       return reply.type(contentType).send(body);
     });
 
-  await app.register(websocket);
-  const watcher = new RunWatcher(deps.database.db, deps.tenantId);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const watcher = new RunWatcher(deps.database.db);
   app.addHook('onClose', async () => watcher.stop());
-  app.get('/api/live', { websocket: true, schema: { tags: ['runs'], summary: 'Live run updates (websocket): run.started, run.progress, record.failed, run.finished' } }, (socket) => {
-    const unsubscribe = watcher.subscribe((event) => socket.send(JSON.stringify(event)));
+  app.get('/api/live', { config: { permission: 'view' }, websocket: true, schema: { tags: ['runs'], summary: 'Live run updates (websocket): run.started, run.progress, record.failed, run.finished' } }, (socket, req) => {
+    const unsubscribe = watcher.subscribe(req.auth.tenantId, (event) => socket.send(JSON.stringify(event)));
     socket.on('close', unsubscribe);
   });
 
+  registerAuthRoutes(app, deps);
+  registerUserRoutes(app, deps);
   registerCatalogRoutes(app);
   registerConnectionRoutes(app, deps);
   registerValueMapRoutes(app, deps);

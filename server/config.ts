@@ -38,6 +38,12 @@ export interface Config {
   temporalTlsKey?: string;
   /** Where "abrir chamado" sends tickets (JSON POST); unset: tickets are only recorded. */
   ticketUrl?: string;
+  /** E-mail of the admin created on first start (PONTE_ADMIN_EMAIL). */
+  adminEmail: string;
+  /** An API token the operator hands in for automation (PONTE_BOOTSTRAP_TOKEN); stored hashed. */
+  bootstrapToken?: string;
+  /** Behind a reverse proxy: trust its X-Forwarded-For for client addresses (PONTE_TRUST_PROXY). */
+  trustProxy: boolean | string;
 }
 
 export class ConfigProblem extends Error {}
@@ -99,5 +105,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalTlsCert: env.TEMPORAL_TLS_CERT || undefined,
     temporalTlsKey: env.TEMPORAL_TLS_KEY || undefined,
     ticketUrl: url(env, 'PONTE_TICKET_URL'),
+    adminEmail: adminEmail(env),
+    bootstrapToken: bootstrapToken(env),
+    trustProxy: env.PONTE_TRUST_PROXY === 'true' ? true : env.PONTE_TRUST_PROXY || false,
   };
+}
+
+function adminEmail(env: NodeJS.ProcessEnv): string {
+  const raw = env.PONTE_ADMIN_EMAIL || 'admin@localhost';
+  if (!/^[^@\s]+@[^@\s]+$/.test(raw)) throw new ConfigProblem(`PONTE_ADMIN_EMAIL must be an e-mail address; got "${raw}"`);
+  return raw;
+}
+
+function bootstrapToken(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.PONTE_BOOTSTRAP_TOKEN;
+  if (!raw) return undefined;
+  if (raw.length < 32 || /\s/.test(raw)) throw new ConfigProblem('PONTE_BOOTSTRAP_TOKEN must be at least 32 characters without spaces (e.g. `openssl rand -hex 32`)');
+  return raw;
 }

@@ -18,3 +18,19 @@ export class BadInput extends Error {
     super(problems.map((p) => p.message).join('; '));
   }
 }
+
+/** No valid session or token (401). */
+export class Unauthenticated extends Error {}
+
+/** Signed in, but the role (or a pending password change) does not allow this (403). */
+export class Forbidden extends Error {}
+
+/** Too many attempts (429); retry after so many seconds. */
+export class TooManyAttempts extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

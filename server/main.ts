@@ -25,7 +25,8 @@ import { pruneOldPayloads } from './runs/retention';
 import { pacerFactory } from './pacing/shared-pacer';
 import { createMetrics, serveMetrics } from './metrics';
 import { temporalConnectionOptions } from './temporal/connection-options';
-import { startDueReconciliations } from './bindings/reconcile';
+import { startDueReconciliationsOfAllTenants } from './bindings/reconcile';
+import { bootstrapAdmin } from './auth/bootstrap';
 
 async function main() {
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' }, demo: { type: 'boolean', default: false } } });
@@ -129,13 +130,17 @@ async function main() {
       box,
       temporal: client,
       taskQueue: config.taskQueue,
-      tenantId: DEFAULT_TENANT,
+      trustProxy: config.trustProxy,
       publicUrl: config.publicUrl,
       ticketUrl: config.ticketUrl,
       temporalUiUrl: config.temporalUiUrl ?? devServer?.uiUrl ?? null,
       metrics,
       logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
+    const first = await bootstrapAdmin(database.db, { tenantId: DEFAULT_TENANT, publicUrl: config.publicUrl, adminEmail: config.adminEmail, bootstrapToken: config.bootstrapToken });
+    if (first.registeredToken) log.info('PONTE_BOOTSTRAP_TOKEN registered as an admin API token');
+    if (first.loginLink)
+      log.warn(`${first.createdAdmin ? 'First start: an admin was created' : 'No admin has chosen a password yet'} (${first.adminEmail}). Open this one-time link within 24 hours to choose the password:\n\n    ${first.loginLink}\n`);
     await app.listen({ host: config.host, port: config.port });
     // Retention: prune old record payloads now and every hour.
     const prune = () => void pruneOldPayloads(database.db, config.retentionDays).catch((err) => log.error({ err }, 'retention pruning failed'));
@@ -145,7 +150,7 @@ async function main() {
     // Orphan detection: today's reconciliation of each bound (connection, entity). Its ids are per day, so
     // checking every hour starts it once a day, whichever of several servers gets there first.
     const reconcile = () =>
-      void startDueReconciliations(database.db, { client, taskQueue: config.taskQueue }, DEFAULT_TENANT)
+      void startDueReconciliationsOfAllTenants(database.db, { client, taskQueue: config.taskQueue })
         .then(({ failed }) => failed.forEach((f) => log.warn(`Reconciliation of ${f.entity} at connection ${f.connectionId} could not start: ${f.error}`)))
         .catch((err) => log.error({ err }, 'starting reconciliations failed'));
     reconcile();

@@ -53,6 +53,14 @@ describe('connections', () => {
     expect(changed.body).toMatchObject({ frequency: 'cron', cron: '*/10 * * * *', branch: 'deposito-2' });
     // Fields not sent keep their values.
     expect(changed.body.credentials).toEqual({ accessToken: `••••${secret.slice(-4)}`, clientId: 'app-1', clientSecret: '••••9876' });
+    // The audit log says which credential was rotated, never its value.
+    const audit = await h.api('GET', `/api/audit?targetType=connection&targetId=${id}`);
+    expect(audit.body.entries.map((e: { action: string; details: unknown }) => [e.action, e.details])).toEqual([
+      ['connection.update', { fields: ['frequency', 'cron', 'branch'] }],
+      ['connection.credentials_rotated', { fields: ['clientSecret'] }],
+      ['connection.create', { name: created.body.name, provider: 'bling', credentialFields: ['accessToken', 'clientId', 'clientSecret'] }],
+    ]);
+    expect(JSON.stringify(audit.body)).not.toContain('another-secret-9876');
 
     const paused = await h.api('POST', `/api/connections/${id}/pause`);
     expect(paused.body).toMatchObject({ status: 'paused', statusReason: 'Paused by a user' });

@@ -78,6 +78,9 @@ describe('bindings: conflicts, orphans and what people do with them', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ wroteTarget: true, binding: { status: 'active', conflict: null } });
     expect(listingOf(a).title).toBe('Nome novo no Bling A');
+    // The audit log names who chose what for this mapping.
+    const audit = await h.api('GET', `/api/audit?action=binding.resolve&targetId=${binding.id}`);
+    expect(audit.body.entries).toEqual([expect.objectContaining({ actorName: expect.stringContaining(h.admin.email), details: { choice: 'source' } })]);
     const run = await runFlow(h, flowId);
     expect(run.counters).toMatchObject({ skipped: 6, updated: 0, conflict: 0 });
   });

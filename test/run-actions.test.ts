@@ -54,6 +54,10 @@ describe('acting on the sync log', () => {
     const res = await h.api('POST', `/api/runs/${partial.id}/reprocess`, { version: 'latest' });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ of: partial.id, records: 3, version: 2 });
+    const audit = await h.api('GET', `/api/audit?targetType=run&targetId=${partial.id}`);
+    expect(audit.body.entries).toEqual([expect.objectContaining({ action: 'run.reprocess', details: expect.objectContaining({ version: 'latest', newRunId: res.body.runId }) })]);
+    const published = await h.api('GET', `/api/audit?action=flow.publish&targetId=${flowId}`);
+    expect(published.body.entries.map((e: { details: { version: number } }) => e.details.version)).toEqual([2, 1]);
     const again = await h.waitForRun(res.body.runId);
     expect(again).toMatchObject({ status: 'success', reprocessOf: partial.id, version: 2 });
     expect(again.counters).toEqual({ processed: 3, created: 3, updated: 0, skipped: 0, failed: 0, conflict: 0 });
@@ -70,7 +74,7 @@ describe('acting on the sync log', () => {
   });
 
   it('exports the run with every record and its payload, and no secret', async () => {
-    const res = await h.app.inject({ method: 'GET', url: `/api/runs/${partial.id}/export` });
+    const res = await h.app.inject({ method: 'GET', url: `/api/runs/${partial.id}/export`, headers: h.auth });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toContain(`ponte-run-${partial.id}.json`);
     const body = res.json();

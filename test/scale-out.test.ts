@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { BLING_PRODUCT_TO_ML_LISTING, blingProductChangesToMl } from '../server/templates/catalog';
 import { childDatabaseEnv } from './support/database';
 import { expectMirrored } from './support/fixtures';
-import { freePort, type PonteProcess, startPonteProcess } from './support/ponte-process';
+import { freePort, type PonteProcess, processAuth, startPonteProcess } from './support/ponte-process';
 
 const onPostgres = !!process.env.DATABASE_URL;
 
@@ -207,7 +207,7 @@ describe.skipIf(!onPostgres)('scale-out: one server, two workers, PostgreSQL', (
       const flow = await receiver.api('POST', '/api/flows', { name: 'Bling changes → ML', document: blingProductChangesToMl(blingId, mlId) });
       expect((await receiver.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
 
-      const socket = new WebSocket(`${watcher.url.replace('http', 'ws')}/api/live`);
+      const socket = new WebSocket(`${watcher.url.replace('http', 'ws')}/api/live`, { headers: processAuth });
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       const events: Array<{ type: string; run?: { trigger: { eventIds?: string[] }; status: string } }> = [];
       socket.on('message', (data) => events.push(JSON.parse(data.toString())));

@@ -15,7 +15,7 @@ import type { EntityName } from '../../connectors/types';
 import type { ReconciliationInput } from '../../workflows/bindings';
 import { newId } from '../connections/store';
 import type { Db } from '../db/client';
-import { bindings, connections, reconciliations } from '../db/schema';
+import { bindings, connections, reconciliations, tenants } from '../db/schema';
 import { NotFoundError } from '../errors';
 import type { RunStarter } from '../runs/service';
 import { requireReadable } from './discovery';
@@ -218,4 +218,15 @@ export async function startDueReconciliations(db: Db, starter: WorkflowStarter, 
     }
   }
   return { started, failed };
+}
+
+/** The daily orphan check of every tenant's bound (connection, entity) pairs. */
+export async function startDueReconciliationsOfAllTenants(db: Db, starter: WorkflowStarter, now = new Date()) {
+  const all = { started: [] as Array<{ connectionId: string; entity: string; id: string }>, failed: [] as Array<{ connectionId: string; entity: string; error: string }> };
+  for (const t of await db.select({ id: tenants.id }).from(tenants)) {
+    const { started, failed } = await startDueReconciliations(db, starter, t.id, now);
+    all.started.push(...started);
+    all.failed.push(...failed);
+  }
+  return all;
 }

@@ -483,3 +483,104 @@ export const tickets = pgTable('tickets', {
   sendError: text('send_error'),
   createdAt: createdAt(),
 });
+
+export type Role = 'viewer' | 'editor' | 'admin';
+
+/** People who sign in. E-mail is unique across the instance, so a login needs no tenant picker. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    email: text('email').notNull(),
+    name: text('name').notNull().default(''),
+    role: text('role').$type<Role>().notNull(),
+    /** scrypt; null until the person sets one through a one-time login link. */
+    passwordHash: text('password_hash'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_tenant_idx').on(t.tenantId)],
+);
+
+/** Browser sessions. The cookie carries the token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: tenantId(),
+    /** Sent back by the UI in x-csrf-token on every change. */
+    csrfToken: text('csrf_token').notNull(),
+    /** Signed in through a one-time link: the person must set a password before anything else. */
+    mustSetPassword: integer('must_set_password').notNull().default(0),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** API tokens for scripts and other systems: hashed at rest, scoped to a role, revocable. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    /** Who created it; the token never has more rights than that person has now. */
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the token; the token itself is shown once, at creation. */
+    tokenHash: text('token_hash').notNull(),
+    /** The first characters, so a person can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_tenant_idx').on(t.tenantId)],
+);
+
+/** One-time sign-in links (first admin, invitations, password resets); only the hash is stored. */
+export const loginLinks = pgTable('login_links', {
+  id: text('id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Failed sign-ins per account and per address, shared by every server. */
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Who changed what, and when. Details never hold secrets (credential names only, never values). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** user:<id>, token:<id> or system. */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip'),
+  },
+  (t) => [index('audit_tenant_at_idx').on(t.tenantId, t.at), index('audit_tenant_action_idx').on(t.tenantId, t.action)],
+);

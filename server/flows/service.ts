@@ -16,7 +16,7 @@ export class FlowInvalid extends Error {
   }
 }
 
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 
 export { NotFoundError };
 
@@ -52,6 +52,8 @@ function collectConnectionIds(input: unknown): string[] {
 
 export async function createFlow(db: Db, tenantId: string, input: { id?: string; name: string; description?: string; document: unknown }) {
   const document = await checkDocument(db, tenantId, input.document);
+  // Ids are unique across tenants; the refusal says no more than that.
+  if (input.id && (await db.select({ id: flows.id }).from(flows).where(eq(flows.id, input.id))).length) throw new ConflictError(`A flow with id "${input.id}" already exists`);
   const [row] = await db
     .insert(flows)
     .values({ id: input.id ?? newId('flow'), tenantId, name: input.name, description: input.description ?? '', document })

@@ -4,9 +4,9 @@
  * finished. Reading the database (not in-process hooks) means it sees runs driven by workers in
  * other processes and started by other servers, on PGlite and PostgreSQL alike, within a second.
  * A run that starts and ends between two polls (a webhook's single record) is still reported,
- * once, as finished.
+ * once, as finished. One watcher serves every tenant; each subscriber hears its own tenant only.
  */
-import { and, asc, desc, eq, gt, gte, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, gt, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runRecords, runs, runSteps } from '../db/schema';
 import { publicRun } from '../runs/service';
@@ -15,10 +15,12 @@ export type LiveEvent =
   | { type: 'run.started' | 'run.progress' | 'run.finished'; run: ReturnType<typeof publicRun>; nodes?: Record<string, { pages: number; processed: number; failed: number }> }
   | { type: 'record.failed'; runId: string; nodeId: string; recordKey: string; message: string | null; hint: string | null };
 
+type Listener = { tenantId: string; send: (e: LiveEvent) => void };
+
 const ENDED_LOOKBACK_MS = 5_000;
 
 export class RunWatcher {
-  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  private readonly listeners = new Set<Listener>();
   private readonly seen = new Map<string, string>();
   /** Runs reported finished, and when: a run that ended between polls is caught by its end time, once. */
   private readonly ended = new Map<string, number>();
@@ -29,11 +31,11 @@ export class RunWatcher {
 
   constructor(
     private readonly db: Db,
-    private readonly tenantId: string,
     private readonly intervalMs = 1000,
   ) {}
 
-  subscribe(listener: (e: LiveEvent) => void): () => void {
+  subscribe(tenantId: string, send: (e: LiveEvent) => void): () => void {
+    const listener = { tenantId, send };
     this.listeners.add(listener);
     if (!this.timer) void this.start();
     return () => {
@@ -47,7 +49,7 @@ export class RunWatcher {
     const [last] = await this.db.select({ id: runRecords.id }).from(runRecords).orderBy(desc(runRecords.id)).limit(1);
     this.lastRecordId = Math.max(this.lastRecordId, last?.id ?? 0);
     this.lastTick = Date.now();
-    for (const r of await this.db.select().from(runs).where(and(eq(runs.tenantId, this.tenantId), inArray(runs.status, ['running', 'waiting'])))) this.seen.set(r.id, fingerprint(r));
+    for (const r of await this.db.select().from(runs).where(inArray(runs.status, ['running', 'waiting']))) this.seen.set(r.id, fingerprint(r));
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
 
@@ -64,10 +66,10 @@ export class RunWatcher {
       const failures = await this.db
         .select()
         .from(runRecords)
-        .where(and(eq(runRecords.tenantId, this.tenantId), gt(runRecords.id, this.lastRecordId), inArray(runRecords.outcome, ['failed', 'conflict'])))
+        .where(and(gt(runRecords.id, this.lastRecordId), inArray(runRecords.outcome, ['failed', 'conflict'])))
         .orderBy(asc(runRecords.id))
         .limit(500);
-      for (const f of failures) this.emit({ type: 'record.failed', runId: f.runId, nodeId: f.nodeId, recordKey: f.recordKey, message: f.message, hint: f.hint });
+      for (const f of failures) this.emit(f.tenantId, { type: 'record.failed', runId: f.runId, nodeId: f.nodeId, recordKey: f.recordKey, message: f.message, hint: f.hint });
       if (failures.length) this.lastRecordId = failures[failures.length - 1].id;
       // Finish times come from the workers' clocks: look a few seconds further back than the last poll.
       const tickAt = Date.now();
@@ -78,7 +80,7 @@ export class RunWatcher {
         await this.db
           .select()
           .from(runs)
-          .where(and(eq(runs.tenantId, this.tenantId), or(inArray(runs.status, ['running', 'waiting']), inArray(runs.id, [...this.seen.keys(), '']), gte(runs.finishedAt, endedSince))))
+          .where(or(inArray(runs.status, ['running', 'waiting']), inArray(runs.id, [...this.seen.keys(), '']), gte(runs.finishedAt, endedSince)))
       ).filter((r) => !this.ended.has(r.id));
       const steps = active.length ? await this.db.select().from(runSteps).where(inArray(runSteps.runId, active.map((r) => r.id))) : [];
       for (const run of active) {
@@ -94,7 +96,7 @@ export class RunWatcher {
         }
         const ended = run.status !== 'running' && run.status !== 'waiting';
         const type = ended ? 'run.finished' : before === undefined ? 'run.started' : 'run.progress';
-        this.emit({ type, run: publicRun(run), nodes });
+        this.emit(run.tenantId, { type, run: publicRun(run), nodes });
         if (ended) {
           this.seen.delete(run.id);
           this.ended.set(run.id, tickAt);
@@ -107,8 +109,8 @@ export class RunWatcher {
     }
   }
 
-  private emit(e: LiveEvent) {
-    for (const l of this.listeners) l(e);
+  private emit(tenantId: string, e: LiveEvent) {
+    for (const l of this.listeners) if (l.tenantId === tenantId) l.send(e);
   }
 }
 

@@ -1,5 +1,7 @@
 /** Approvals API ("Aguardando confirmação"): what approval steps hold, and people's decisions. */
 import type { FastifyInstance } from 'fastify';
+import { audit } from '../audit/log';
+import { actorOf } from '../auth/hooks';
 import { inArray } from 'drizzle-orm';
 import type { AppDeps } from '../app';
 import { type Approval, type ApprovalFilter, decide, listApprovals } from '../approvals/store';
@@ -43,11 +45,10 @@ const publicApproval = (a: Approval) => ({
 
 export function registerApprovalRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
-  const tenantId = deps.tenantId;
 
   app.get<{ Querystring: ApprovalFilter }>(
     '/api/approvals',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['approvals'],
         summary: 'Records held by approval steps ("aguardando confirmação"), oldest pending first',
@@ -64,12 +65,12 @@ export function registerApprovalRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: { type: 'object', properties: { approvals: { type: 'array', items: approvalSchema } } } },
       },
     },
-    async (req) => ({ approvals: (await listApprovals(db, tenantId, req.query)).map(publicApproval) }),
+    async (req) => ({ approvals: (await listApprovals(db, req.auth.tenantId, req.query)).map(publicApproval) }),
   );
 
   app.post<{ Body: { ids: number[]; decision: 'approve' | 'reject'; by?: string; reason?: string } }>(
     '/api/approvals/decide',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['approvals'],
         summary: 'Confirm or reject held records; the runs holding them write the confirmed ones at once. The first decision wins.',
@@ -80,7 +81,7 @@ export function registerApprovalRoutes(app: FastifyInstance, deps: AppDeps) {
           properties: {
             ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'integer', minimum: 1 } },
             decision: { type: 'string', enum: ['approve', 'reject'] },
-            by: { type: 'string', minLength: 1, maxLength: 200, description: 'Who decided (shown in the log)' },
+            by: { type: 'string', minLength: 1, maxLength: 200, description: 'Ignored: the signed-in person (or token) is recorded as who decided' },
             reason: { type: 'string', maxLength: 2000 },
           },
         },
@@ -96,8 +97,9 @@ export function registerApprovalRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (req) => {
-      const { ids, decision, by, reason } = req.body;
-      const result = await decide(db, tenantId, ids, decision, by ?? 'api', reason);
+      const { ids, decision, reason } = req.body;
+      const result = await decide(db, req.auth.tenantId, ids, decision, req.auth.name, reason);
+      if (result.decided.length) await audit(db, actorOf(req), { action: 'approval.decide', targetType: 'approval', targetId: null, details: { decision, ids: result.decided, reason } });
       // The decision is stored; the signal only wakes the run. A run that is gone is picked up by the next run meeting the record.
       if (result.runIds.length) {
         const holders = await db.select({ workflowId: runs.workflowId }).from(runs).where(inArray(runs.id, result.runIds));

@@ -5,9 +5,9 @@ import { ENTITIES } from '../../connectors/types';
 import { nodeDefinitions } from '../../nodes/registry';
 
 export function registerCatalogRoutes(app: FastifyInstance) {
-  app.get('/api/node-types', { schema: { tags: ['catalog'], summary: 'Node types with their parameter schemas and ports' } }, async () => ({ nodeTypes: nodeDefinitions }));
+  app.get('/api/node-types', { config: { permission: 'view' }, schema: { tags: ['catalog'], summary: 'Node types with their parameter schemas and ports' } }, async () => ({ nodeTypes: nodeDefinitions }));
 
-  app.get('/api/connectors', { schema: { tags: ['catalog'], summary: 'Providers Ponte can connect to' } }, async () => ({
+  app.get('/api/connectors', { config: { permission: 'view' }, schema: { tags: ['catalog'], summary: 'Providers Ponte can connect to' } }, async () => ({
     connectors: Object.values(connectors).map((c) => ({
       id: c.id,
       name: c.name,

@@ -20,6 +20,15 @@ import {
 import { testConnection } from '../connections/test-connection';
 import { type ConnectionFields, validateConnection } from '../connections/validate';
 import { BadInput, ConflictError } from '../errors';
+import { audit, auditAnonymous } from '../audit/log';
+import { actorOf } from '../auth/hooks';
+import { connections } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+
+async function connectionIdTaken(db: Db, id: string): Promise<boolean> {
+  return (await db.select({ id: connections.id }).from(connections).where(eq(connections.id, id))).length > 0;
+}
 import { syncSchedulesOfConnection } from '../schedules/sync';
 import { dispatchPending } from '../webhooks/dispatch';
 
@@ -40,16 +49,16 @@ const fields = {
 
 export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
-  const { box, tenantId, publicUrl } = deps;
+  const { box, publicUrl } = deps;
   const view = (row: Parameters<typeof publicConnection>[0]) => publicConnection(row, box, publicUrl);
-  const opened = async (id: string) => {
+  const opened = async (tenantId: string, id: string) => {
     const row = await requireConnection(db, tenantId, id);
     return { row, credentials: box.open<Record<string, string>>(row.credentials) };
   };
 
   app.post<{ Body: ConnectionInput }>(
     '/api/connections',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['connections'],
         summary: 'Create a connection (credentials are write-only)',
@@ -59,22 +68,25 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
     async (req, reply) => {
       const problems = validateConnection(req.body);
       if (problems.length) throw new BadInput(problems);
-      if (req.body.id && (await getConnection(db, tenantId, req.body.id))) throw new ConflictError(`A connection with id "${req.body.id}" already exists`);
-      return reply.code(201).send(view(await createConnection(db, box, tenantId, req.body)));
+      // Ids are unique across tenants: the answer is the same whoever holds it, and says nothing more.
+      if (req.body.id && (await connectionIdTaken(db, req.body.id))) throw new ConflictError(`A connection with id "${req.body.id}" already exists`);
+      const created = await createConnection(db, box, req.auth.tenantId, req.body);
+      await audit(db, actorOf(req), { action: 'connection.create', targetType: 'connection', targetId: created.id, details: { name: created.name, provider: created.provider, credentialFields: Object.keys(req.body.credentials ?? {}) } });
+      return reply.code(201).send(view(created));
     },
   );
 
-  app.get('/api/connections', { schema: { tags: ['connections'], summary: 'List connections' } }, async () => ({
-    connections: (await listConnections(db, tenantId)).map(view),
+  app.get('/api/connections', { config: { permission: 'view' }, schema: { tags: ['connections'], summary: 'List connections' } }, async (req) => ({
+    connections: (await listConnections(db, req.auth.tenantId)).map(view),
   }));
 
-  app.get<{ Params: { id: string } }>('/api/connections/:id', { schema: { tags: ['connections'], summary: 'Get a connection', params: idParam } }, async (req) =>
-    view(await requireConnection(db, tenantId, req.params.id)),
+  app.get<{ Params: { id: string } }>('/api/connections/:id', { config: { permission: 'view' }, schema: { tags: ['connections'], summary: 'Get a connection', params: idParam } }, async (req) =>
+    view(await requireConnection(db, req.auth.tenantId, req.params.id)),
   );
 
   app.patch<{ Params: { id: string }; Body: ConnectionFields }>(
     '/api/connections/:id',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['connections'],
         summary: 'Change a connection; credential fields left out keep their values',
@@ -83,17 +95,24 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (req) => {
-      const { row, credentials } = await opened(req.params.id);
+      const { row, credentials } = await opened(req.auth.tenantId, req.params.id);
       const problems = validateConnection(req.body, { provider: row.provider, credentials, frequency: row.frequency, cron: row.cron });
       if (problems.length) throw new BadInput(problems);
-      return view(await updateConnection(db, box, tenantId, req.params.id, req.body));
+      const updated = await updateConnection(db, box, req.auth.tenantId, req.params.id, req.body);
+      const { credentials: newCredentials, ...rest } = req.body;
+      if (newCredentials && Object.keys(newCredentials).length)
+        await audit(db, actorOf(req), { action: 'connection.credentials_rotated', targetType: 'connection', targetId: row.id, details: { fields: Object.keys(newCredentials) } });
+      if (Object.keys(rest).length) await audit(db, actorOf(req), { action: 'connection.update', targetType: 'connection', targetId: row.id, details: { fields: Object.keys(rest) } });
+      return view(updated);
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/api/connections/:id', { schema: { tags: ['connections'], summary: 'Delete a connection no flow uses', params: idParam } }, async (req, reply) => {
-    const users = await flowsUsing(db, tenantId, req.params.id);
+  app.delete<{ Params: { id: string } }>('/api/connections/:id', { config: { permission: 'edit' }, schema: { tags: ['connections'], summary: 'Delete a connection no flow uses', params: idParam } }, async (req, reply) => {
+    const users = await flowsUsing(db, req.auth.tenantId, req.params.id);
     if (users.length) throw new ConflictError(`Flows still use this connection: ${users.map((f) => f.name).join(', ')}. Change or delete them first.`, { flows: users });
-    await deleteConnection(db, tenantId, req.params.id);
+    const row = await requireConnection(db, req.auth.tenantId, req.params.id);
+    await deleteConnection(db, req.auth.tenantId, req.params.id);
+    await audit(db, actorOf(req), { action: 'connection.delete', targetType: 'connection', targetId: row.id, details: { name: row.name, provider: row.provider } });
     return reply.code(204).send();
   });
 
@@ -103,56 +122,62 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
     { action: 'disable', to: 'disabled', from: ['active', 'paused', 'error'], reason: 'Disabled by a user', summary: 'Disable: no runs, webhooks refused' },
   ];
   for (const t of transitions) {
-    app.post<{ Params: { id: string } }>(`/api/connections/:id/${t.action}`, { schema: { tags: ['connections'], summary: t.summary, params: idParam } }, async (req) => {
-      const row = await requireConnection(db, tenantId, req.params.id);
+    app.post<{ Params: { id: string } }>(`/api/connections/:id/${t.action}`, { config: { permission: 'edit' }, schema: { tags: ['connections'], summary: t.summary, params: idParam } }, async (req) => {
+      const row = await requireConnection(db, req.auth.tenantId, req.params.id);
       if (row.status === t.to) return view(row);
       if (!t.from.includes(row.status)) throw new ConflictError(`A ${row.status} connection cannot be ${t.action}d`);
-      const changed = await setStatus(db, tenantId, row.id, t.to, t.reason);
-      await syncSchedulesOfConnection(db, { client: deps.temporal, taskQueue: deps.taskQueue }, tenantId, row.id);
+      const changed = await setStatus(db, req.auth.tenantId, row.id, t.to, t.reason);
+      await audit(db, actorOf(req), { action: 'connection.status', targetType: 'connection', targetId: row.id, details: { from: row.status, to: t.to } });
+      await syncSchedulesOfConnection(db, { client: deps.temporal, taskQueue: deps.taskQueue }, req.auth.tenantId, row.id);
       // Webhooks that arrived while it was paused run now.
-      if (t.to === 'active') await dispatchPending(db, { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents }, { tenantId, connectionId: row.id });
+      if (t.to === 'active') await dispatchPending(db, { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents }, { tenantId: req.auth.tenantId, connectionId: row.id });
       return view(changed);
     });
   }
 
   app.post<{ Params: { id: string } }>(
     '/api/connections/:id/test',
-    { schema: { tags: ['connections'], summary: '"Testar conexão": the raw outcome of one authenticated call, and a diagnosis', params: idParam } },
+    { config: { permission: 'run' }, schema: { tags: ['connections'], summary: '"Testar conexão": the raw outcome of one authenticated call, and a diagnosis', params: idParam } },
     async (req) => {
-      const row = await requireConnection(db, tenantId, req.params.id);
-      const outcome = await testConnection(await loadOpenableConnection(db, box, tenantId, row.id, {}, { evenIfStopped: true }));
+      const row = await requireConnection(db, req.auth.tenantId, req.params.id);
+      const outcome = await testConnection(await loadOpenableConnection(db, box, req.auth.tenantId, row.id, {}, { evenIfStopped: true }));
       // A passing test brings a failing connection back; refused credentials mark it failing.
-      if (outcome.ok && row.status === 'error') await setStatus(db, tenantId, row.id, 'active', 'Connection test passed');
-      if (outcome.diagnosis.code === 'auth' && row.status === 'active') await setStatus(db, tenantId, row.id, 'error', `Connection test: ${outcome.diagnosis.message}`);
+      if (outcome.ok && row.status === 'error') await setStatus(db, req.auth.tenantId, row.id, 'active', 'Connection test passed');
+      if (outcome.diagnosis.code === 'auth' && row.status === 'active') await setStatus(db, req.auth.tenantId, row.id, 'error', `Connection test: ${outcome.diagnosis.message}`);
       return outcome;
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/connections/:id/webhook',
-    { schema: { tags: ['connections'], summary: 'Reveal the webhook URL (with its token) to paste into the provider', params: idParam } },
-    async (req) => ({ webhookUrl: webhookUrl(publicUrl, await requireConnection(db, tenantId, req.params.id), box, true) }),
+    { config: { permission: 'view' }, schema: { tags: ['connections'], summary: 'Reveal the webhook URL (with its token) to paste into the provider', params: idParam } },
+    async (req) => ({ webhookUrl: webhookUrl(publicUrl, await requireConnection(db, req.auth.tenantId, req.params.id), box, true) }),
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/connections/:id/webhook/rotate',
-    { schema: { tags: ['connections'], summary: 'Issue a new webhook token; the old URL stops working', params: idParam } },
-    async (req) => ({ webhookUrl: webhookUrl(publicUrl, await rotateWebhookToken(db, box, tenantId, req.params.id), box, true) }),
+    { config: { permission: 'edit' }, schema: { tags: ['connections'], summary: 'Issue a new webhook token; the old URL stops working', params: idParam } },
+    async (req) => {
+      const rotated = await rotateWebhookToken(db, box, req.auth.tenantId, req.params.id);
+      await audit(db, actorOf(req), { action: 'connection.webhook_token_rotated', targetType: 'connection', targetId: rotated.id });
+      return { webhookUrl: webhookUrl(publicUrl, rotated, box, true) };
+    },
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/connections/:id/oauth/start',
-    { schema: { tags: ['connections'], summary: 'Start OAuth2: returns the provider page where the seller approves Ponte', params: idParam } },
-    async (req) => startAuthorization(db, box, tenantId, req.params.id, `${publicUrl.replace(/\/+$/, '')}/api/oauth/callback`),
+    { config: { permission: 'edit' }, schema: { tags: ['connections'], summary: 'Start OAuth2: returns the provider page where the seller approves Ponte', params: idParam } },
+    async (req) => startAuthorization(db, box, req.auth.tenantId, req.params.id, `${publicUrl.replace(/\/+$/, '')}/api/oauth/callback`),
   );
 
   app.get<{ Querystring: { code?: string; state?: string; error?: string; error_description?: string } }>(
     '/api/oauth/callback',
-    { schema: { tags: ['connections'], summary: 'Where the provider sends the seller back after approving' } },
+    { config: { permission: 'public' }, schema: { tags: ['connections'], summary: 'Where the provider sends the seller back after approving' } },
     async (req, reply) => {
       if (req.query.error) throw new BadInput([{ field: 'error', message: `The provider did not authorise: ${req.query.error_description ?? req.query.error}` }]);
       if (!req.query.code || !req.query.state) throw new BadInput([{ field: 'code', message: 'The provider sent no code and state back' }]);
-      const { connectionId } = await completeAuthorization(db, box, req.query.state, req.query.code);
+      const { connectionId, tenantId } = await completeAuthorization(db, box, req.query.state, req.query.code);
+      await auditAnonymous(db, tenantId, 'OAuth2 consent (provider callback)', req.ip, { action: 'connection.authorized', targetType: 'connection', targetId: connectionId });
       return reply.type('text/html; charset=utf-8').send(
         `<!doctype html><meta charset="utf-8"><title>Ponte</title><p>Conexão autorizada. Você já pode fechar esta janela.</p><p lang="en">Connection authorised (${connectionId}).</p>`,
       );

@@ -1,5 +1,7 @@
 /** Discovery ("Descoberta") API: pair unbound records of two connections by SKU, read the report, confirm. */
 import type { FastifyInstance } from 'fastify';
+import { audit } from '../audit/log';
+import { actorOf } from '../auth/hooks';
 import { ENTITIES } from '../../connectors/types';
 import type { AppDeps } from '../app';
 import { confirmDiscovery, getDiscovery, getDiscoveryList, listDiscoveries, startDiscovery } from '../bindings/discovery';
@@ -9,12 +11,11 @@ const idParam = { type: 'object', required: ['id'], properties: { id: { type: 's
 
 export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
-  const tenantId = deps.tenantId;
   const starter = { client: deps.temporal, taskQueue: deps.taskQueue };
 
   app.post<{ Body: { sourceConnectionId: string; connectionId: string; entity: string } }>(
     '/api/discoveries',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['bindings'],
         summary: 'Start a discovery: read both connections and pair unbound records by SKU (writes no binding)',
@@ -29,7 +30,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (req, reply) => {
-      const row = await startDiscovery(db, starter, tenantId, req.body);
+      const row = await startDiscovery(db, starter, req.auth.tenantId, req.body);
+      await audit(db, actorOf(req), { action: 'discovery.start', targetType: 'discovery', targetId: row.id, details: { ...req.body } });
       const { tenantId: _t, report: _r, ...rest } = row;
       return reply.code(202).send(rest);
     },
@@ -37,19 +39,19 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.get<{ Querystring: { connectionId?: string; limit?: number } }>(
     '/api/discoveries',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['bindings'],
         summary: 'Discoveries, newest first, with their counts',
         querystring: { type: 'object', additionalProperties: false, properties: { connectionId: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } },
       },
     },
-    async (req) => ({ discoveries: await listDiscoveries(db, tenantId, req.query) }),
+    async (req) => ({ discoveries: await listDiscoveries(db, req.auth.tenantId, req.query) }),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
     '/api/discoveries/:id',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['bindings'],
         summary: 'A discovery: status, counts and the first entries of each list (matched, ambiguous, unmatched, without SKU)',
@@ -58,12 +60,12 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps) {
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 0, maximum: 1000, default: 100 } } },
       },
     },
-    async (req) => getDiscovery(db, tenantId, req.params.id, req.query.limit ?? 100),
+    async (req) => getDiscovery(db, req.auth.tenantId, req.params.id, req.query.limit ?? 100),
   );
 
   app.get<{ Params: { id: string; list: SkuMatchList }; Querystring: { offset?: number; limit?: number } }>(
     '/api/discoveries/:id/lists/:list',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['bindings'],
         summary: 'One list of a discovery report, a page at a time',
@@ -75,12 +77,12 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
     },
-    async (req) => getDiscoveryList(db, tenantId, req.params.id, req.params.list, req.query.offset ?? 0, req.query.limit ?? 500),
+    async (req) => getDiscoveryList(db, req.auth.tenantId, req.params.id, req.params.list, req.query.offset ?? 0, req.query.limit ?? 500),
   );
 
   app.post<{ Params: { id: string }; Body: { pairs?: Array<{ internalId: string; externalId: string }> } | null | undefined }>(
     '/api/discoveries/:id/confirm',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['bindings'],
         summary: 'Confirm a discovery: bind its matched pairs (all, or the ones listed) as active bindings',
@@ -99,6 +101,10 @@ export function registerDiscoveryRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
     },
-    async (req) => confirmDiscovery(db, tenantId, req.params.id, req.body?.pairs),
+    async (req) => {
+      const confirmed = await confirmDiscovery(db, req.auth.tenantId, req.params.id, req.body?.pairs);
+      await audit(db, actorOf(req), { action: 'discovery.confirm', targetType: 'discovery', targetId: req.params.id, details: { pairs: req.body?.pairs?.length ?? 'all' } });
+      return confirmed;
+    },
   );
 }

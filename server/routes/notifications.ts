@@ -8,7 +8,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: AppDeps) 
   const { db } = deps.database;
   app.get<{ Querystring: { runId?: string; status?: NotificationStatus; limit?: number } }>(
     '/api/notifications',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['notifications'],
         summary: 'Messages sent (newest first): channel, recipient, status (sending, accepted, sent, delivered, read, failed) and the provider’s error',
@@ -24,7 +24,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: AppDeps) 
       },
     },
     async (req) => ({
-      notifications: (await listNotifications(db, deps.tenantId, req.query)).map((n) => ({
+      notifications: (await listNotifications(db, req.auth.tenantId, req.query)).map((n) => ({
         id: n.id,
         runId: n.runId,
         flowId: n.flowId,

@@ -41,13 +41,13 @@ const idParam = { type: 'object', required: ['id'], properties: { id: { type: 's
 
 export function registerPreviewRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
-  const { box, tenantId } = deps;
+  const { box } = deps;
   // Reads here are one page, apart from runs: their own pacers, so a preview never waits behind a sync.
   const pacers = new PacerRegistry();
 
   app.post<{ Params: { id: string }; Body: { entity: EntityName; limit: number } }>(
     '/api/connections/:id/sample',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['connections'],
         summary: `A few records of an entity as the connection reads them (its first page, at most ${MAX_SAMPLE}), for the editor's preview; never credentials`,
@@ -61,11 +61,11 @@ export function registerPreviewRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (req) => {
-      const row = await requireConnection(db, tenantId, req.params.id);
+      const row = await requireConnection(db, req.auth.tenantId, req.params.id);
       if (row.status === 'disabled') throw new ConflictError(`Connection "${row.name}" is disabled; enable it to read a sample`);
       const { entity, limit } = req.body;
       // A paused connection is not synced, but reading a page for the editor is not a sync.
-      const conn = await loadOpenableConnection(db, box, tenantId, row.id, { refreshTokens: (id, stale) => refreshConnectionTokens(db, box, tenantId, id, stale) }, { evenIfStopped: true });
+      const conn = await loadOpenableConnection(db, box, req.auth.tenantId, row.id, { refreshTokens: (id, stale) => refreshConnectionTokens(db, box, req.auth.tenantId, id, stale) }, { evenIfStopped: true });
       const { connector, ctx } = openConnection(conn, pacers, AbortSignal.timeout(SAMPLE_TIMEOUT_MS));
       const reader = connector.entities[entity]?.read;
       if (!reader) {
@@ -79,7 +79,7 @@ export function registerPreviewRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post<{ Body: { kind: PreviewKind; params: Record<string, unknown>; records: Array<Record<string, unknown>>; valueMapConnections?: string[] } }>(
     '/api/expressions/preview',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['flows'],
         summary:
@@ -112,7 +112,7 @@ export function registerPreviewRoutes(app: FastifyInstance, deps: AppDeps) {
           return { error: { ...describe(err), ...(kind === 'map' ? { field } : {}) }, results: [] };
         }
       }
-      const env: PureEnv = { valueMaps: await loadValueMaps(db, tenantId, req.body.valueMapConnections ?? []), limits: LIMITS };
+      const env: PureEnv = { valueMaps: await loadValueMaps(db, req.auth.tenantId, req.body.valueMapConnections ?? []), limits: LIMITS };
       const results: PreviewResult[] = [];
       if (kind === 'condition') {
         // As the approval step evaluates it: plain JSONata, truthy holds the record.

@@ -1,5 +1,7 @@
 /** Templates API: the standard flows for a provider pair, ready to run. */
 import type { FastifyInstance } from 'fastify';
+import { audit } from '../audit/log';
+import { actorOf } from '../auth/hooks';
 import type { AppDeps } from '../app';
 import { applyTemplate } from '../templates/apply';
 import { templates } from '../templates/catalog';
@@ -7,13 +9,13 @@ import { templates } from '../templates/catalog';
 export function registerTemplateRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
 
-  app.get('/api/templates', { schema: { tags: ['templates'], summary: 'Templates and the connections each needs' } }, async () => ({
+  app.get('/api/templates', { config: { permission: 'view' }, schema: { tags: ['templates'], summary: 'Templates and the connections each needs' } }, async () => ({
     templates: templates.map(({ id, name, description, roles }) => ({ id, name, description, roles })),
   }));
 
   app.post<{ Params: { id: string }; Body: { connections: Record<string, string> } }>(
     '/api/templates/:id/apply',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags: ['templates'],
         summary: 'Create and publish the template’s flows for the given connections',
@@ -26,6 +28,10 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
     },
-    async (req, reply) => reply.code(201).send(await applyTemplate(db, deps.tenantId, req.params.id, req.body.connections)),
+    async (req, reply) => {
+      const applied = await applyTemplate(db, req.auth.tenantId, req.params.id, req.body.connections);
+      await audit(db, actorOf(req), { action: 'flow.create', targetType: 'template', targetId: req.params.id, details: { connections: req.body.connections } });
+      return reply.code(201).send(applied);
+    },
   );
 }

@@ -5,7 +5,7 @@ import type { AppDeps } from '../app';
 export function registerUiConfigRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get(
     '/api/ui-config',
-    {
+    { config: { permission: 'view' },
       schema: {
         tags: ['ui'],
         summary: 'Settings for the browser UI: where the Temporal Web UI is (null: no "Ver no Temporal" links) and the namespace runs live in',

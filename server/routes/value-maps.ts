@@ -1,5 +1,7 @@
 /** De-para API: value maps of a connection and their entries (see docs/mappings.md). */
 import type { FastifyInstance } from 'fastify';
+import { audit } from '../audit/log';
+import { actorOf } from '../auth/hooks';
 import type { AppDeps } from '../app';
 import {
   createValueMap,
@@ -31,17 +33,16 @@ const entries = { type: 'array', maxItems: MAX_ENTRIES, items: entry } as const;
 
 export function registerValueMapRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
-  const tenantId = deps.tenantId;
 
   app.get<{ Params: { id: string } }>(
     '/api/connections/:id/value-maps',
-    { schema: { tags, summary: 'De-para maps of a connection, with their entry counts', params: idParam } },
-    async (req) => ({ valueMaps: await listValueMaps(db, tenantId, req.params.id) }),
+    { config: { permission: 'view' }, schema: { tags, summary: 'De-para maps of a connection, with their entry counts', params: idParam } },
+    async (req) => ({ valueMaps: await listValueMaps(db, req.auth.tenantId, req.params.id) }),
   );
 
   app.post<{ Params: { id: string }; Body: ValueMapInput }>(
     '/api/connections/:id/value-maps',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags,
         summary: 'Create a de-para map on a connection (409 when the name is taken), optionally with its entries',
@@ -49,16 +50,20 @@ export function registerValueMapRoutes(app: FastifyInstance, deps: AppDeps) {
         body: { type: 'object', required: ['name'], additionalProperties: false, properties: { ...fields, entries } },
       },
     },
-    async (req, reply) => reply.code(201).send(await createValueMap(db, tenantId, req.params.id, req.body)),
+    async (req, reply) => {
+      const map = await createValueMap(db, req.auth.tenantId, req.params.id, req.body);
+      await audit(db, actorOf(req), { action: 'value_map.create', targetType: 'value_map', targetId: String(map.id), details: { connectionId: req.params.id, name: map.name } });
+      return reply.code(201).send(map);
+    },
   );
 
-  app.get<{ Params: { id: string } }>('/api/value-maps/:id', { schema: { tags, summary: 'A de-para map with all its entries', params: idParam } }, async (req) =>
-    getValueMap(db, tenantId, req.params.id),
+  app.get<{ Params: { id: string } }>('/api/value-maps/:id', { config: { permission: 'view' }, schema: { tags, summary: 'A de-para map with all its entries', params: idParam } }, async (req) =>
+    getValueMap(db, req.auth.tenantId, req.params.id),
   );
 
   app.patch<{ Params: { id: string }; Body: ValueMapPatch }>(
     '/api/value-maps/:id',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags,
         summary: 'Rename a de-para map or change its label or default (flows call it by name: renaming breaks their expressions)',
@@ -66,23 +71,32 @@ export function registerValueMapRoutes(app: FastifyInstance, deps: AppDeps) {
         body: { type: 'object', additionalProperties: false, properties: fields },
       },
     },
-    async (req) => updateValueMap(db, tenantId, req.params.id, req.body),
+    async (req) => {
+      const map = await updateValueMap(db, req.auth.tenantId, req.params.id, req.body);
+      await audit(db, actorOf(req), { action: 'value_map.update', targetType: 'value_map', targetId: req.params.id, details: { fields: Object.keys(req.body) } });
+      return map;
+    },
   );
 
-  app.delete<{ Params: { id: string } }>('/api/value-maps/:id', { schema: { tags, summary: 'Delete a de-para map and its entries', params: idParam } }, async (req, reply) => {
-    await deleteValueMap(db, tenantId, req.params.id);
+  app.delete<{ Params: { id: string } }>('/api/value-maps/:id', { config: { permission: 'edit' }, schema: { tags, summary: 'Delete a de-para map and its entries', params: idParam } }, async (req, reply) => {
+    await deleteValueMap(db, req.auth.tenantId, req.params.id);
+    await audit(db, actorOf(req), { action: 'value_map.delete', targetType: 'value_map', targetId: req.params.id });
     return reply.code(204).send();
   });
 
   app.put<{ Params: { id: string }; Body: ValueMapEntry[] }>(
     '/api/value-maps/:id/entries',
-    { schema: { tags, summary: 'Replace every entry of a de-para map: [{"from", "to"}]', params: idParam, body: entries } },
-    async (req) => replaceEntries(db, tenantId, req.params.id, req.body),
+    { config: { permission: 'edit' }, schema: { tags, summary: 'Replace every entry of a de-para map: [{"from", "to"}]', params: idParam, body: entries } },
+    async (req) => {
+      const map = await replaceEntries(db, req.auth.tenantId, req.params.id, req.body);
+      await audit(db, actorOf(req), { action: 'value_map.update', targetType: 'value_map', targetId: req.params.id, details: { replacedEntries: req.body.length } });
+      return map;
+    },
   );
 
   app.put<{ Params: { id: string; from: string }; Body: { to: string } }>(
     '/api/value-maps/:id/entries/:from',
-    {
+    { config: { permission: 'edit' },
       schema: {
         tags,
         summary: 'Add or change the translation of one value (201 when added)',
@@ -91,16 +105,18 @@ export function registerValueMapRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (req, reply) => {
-      const { created, ...saved } = await putEntry(db, tenantId, req.params.id, req.params.from, req.body.to);
+      const { created, ...saved } = await putEntry(db, req.auth.tenantId, req.params.id, req.params.from, req.body.to);
+      await audit(db, actorOf(req), { action: 'value_map.update', targetType: 'value_map', targetId: req.params.id, details: { entry: { from: req.params.from, to: req.body.to } } });
       return reply.code(created ? 201 : 200).send(saved);
     },
   );
 
   app.delete<{ Params: { id: string; from: string } }>(
     '/api/value-maps/:id/entries/:from',
-    { schema: { tags, summary: 'Remove the translation of one value', params: entryParams } },
+    { config: { permission: 'edit' }, schema: { tags, summary: 'Remove the translation of one value', params: entryParams } },
     async (req, reply) => {
-      await deleteEntry(db, tenantId, req.params.id, req.params.from);
+      await deleteEntry(db, req.auth.tenantId, req.params.id, req.params.from);
+      await audit(db, actorOf(req), { action: 'value_map.update', targetType: 'value_map', targetId: req.params.id, details: { removedEntry: req.params.from } });
       return reply.code(204).send();
     },
   );

@@ -64,7 +64,7 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
     // A provider's subscription handshake (Meta's WhatsApp: hub.mode, hub.verify_token, hub.challenge).
     scope.get<{ Params: { connectionId: string; token: string }; Querystring: Record<string, string> }>(
       '/webhooks/:connectionId/:token',
-      { schema: { tags: ['webhooks'], summary: 'Subscription handshake for providers that verify the URL by GET (WhatsApp)' } },
+      { config: { permission: 'public' }, schema: { tags: ['webhooks'], summary: 'Subscription handshake for providers that verify the URL by GET (WhatsApp)' } },
       async (req, reply) => {
         const found = await endpoint(req.params.connectionId);
         if (!found) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
@@ -82,7 +82,7 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
 
     scope.post<{ Params: { connectionId: string; token: string } }>(
       '/webhooks/:connectionId/:token',
-      { schema: { tags: ['webhooks'], summary: 'Where providers deliver notifications (one URL per connection)' } },
+      { config: { permission: 'public' }, schema: { tags: ['webhooks'], summary: 'Where providers deliver notifications (one URL per connection)' } },
       async (req, reply) => {
         const found = await endpoint(req.params.connectionId);
         if (!found) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });

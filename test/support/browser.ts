@@ -67,9 +67,22 @@ export async function connectSimulators(h: Harness, names = { bling: 'Bling da l
   }
 }
 
+/** Who signs a browser in: the harness admin (`h.admin`), or a person a test made. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
 export interface UiBrowser {
   context: BrowserContext;
   page: Page;
+  /**
+   * Signs this browser in through the API (POST /api/auth/login from the browser's own request
+   * context, which shares its cookies with the page). Returns the session (csrfToken included).
+   */
+  signIn(who: Credentials): Promise<any>;
+  /** A request with this browser's cookies (no page involved): what the API answers this browser. */
+  request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Uncaught errors in the page, in order: a file expects none once its screens have run. */
   pageErrors: string[];
   /** A screenshot in $PONTE_UI_SHOTS (default: ponte-ui-shots in the temp dir), for a look by eye. */
@@ -80,8 +93,11 @@ export interface UiBrowser {
   close(): Promise<void>;
 }
 
-/** A browser on the UI served at `base` (from serveUi). */
-export async function openBrowser(base: string): Promise<UiBrowser> {
+/**
+ * A browser on the UI served at `base` (from serveUi), signed in as `signIn` (usually `h.admin`)
+ * before any page loads; without it the browser starts signed out, on the sign-in screen.
+ */
+export async function openBrowser(base: string, signIn?: Credentials): Promise<UiBrowser> {
   // A fresh profile per file: language choice and other local storage must not leak between files.
   const profile = mkdtempSync(join(tmpdir(), 'ponte-chromium-'));
   let context: BrowserContext | undefined;
@@ -104,10 +120,31 @@ export async function openBrowser(base: string): Promise<UiBrowser> {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const opened = context;
+  const request: UiBrowser['request'] = async (method, path, body, headers = {}) => {
+    const res = await opened.request.fetch(`${base}${path}`, { method, data: body, headers, failOnStatusCode: false, maxRedirects: 0 });
+    const text = await res.text();
+    return { status: res.status(), body: text ? JSON.parse(text) : undefined };
+  };
+  const signInAs = async (who: Credentials) => {
+    const res = await request('POST', '/api/auth/login', { email: who.email, password: who.password });
+    if (res.status !== 200) throw new Error(`Signing the browser in as ${who.email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  if (signIn) {
+    try {
+      await signInAs(signIn);
+    } catch (e) {
+      await opened.close();
+      rmSync(profile, { recursive: true, force: true });
+      throw e;
+    }
+  }
   return {
     context: opened,
     page,
     pageErrors,
+    signIn: signInAs,
+    request,
     shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) }),
     async visit(hash) {
       await page.goto('about:blank');

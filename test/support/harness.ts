@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { PacerRegistry } from '../../connectors/http/pacing';
 import { buildApp, REDACT_PATHS } from '../../server/app';
+import { hashPassword } from '../../server/auth/passwords';
+import { createApiToken, createUser, setPassword } from '../../server/auth/store';
 import { DEFAULT_TENANT } from '../../server/db/client';
 import { SecretBox } from '../../server/secrets/crypto';
 import { createMetrics } from '../../server/metrics';
@@ -21,7 +23,14 @@ export interface Harness {
   database: TestDatabase;
   client: Client;
   taskQueue: string;
+  /** Calls the API as the default tenant's admin (through an admin API token). */
   api<T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** The admin's API token, for requests made without `api` (inject, fetch, websocket). */
+  adminToken: string;
+  /** `authorization` header carrying the admin token. */
+  auth: { authorization: string };
+  /** The admin's e-mail and password, for signing in through the UI. */
+  admin: { id: string; email: string; password: string };
   /** Returns when the run is no longer `running` (finished, or `waiting` for approvals). */
   waitForRun(runId: string, timeoutMs?: number): Promise<any>;
   /** Returns when the run has ended: success, partial or error. */
@@ -72,11 +81,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!options.withoutWorker) await startWorker();
 
   const logger = options.logLines ? { level: 'trace', redact: REDACT_PATHS, stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const app = await buildApp({ database, box, metrics: createMetrics({ role: 'all', db: database.db }), temporal: client, taskQueue, tenantId: DEFAULT_TENANT, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, temporalUiUrl: options.temporalUiUrl, logger });
+  const app = await buildApp({ database, box, metrics: createMetrics({ role: 'all', db: database.db }), temporal: client, taskQueue, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, temporalUiUrl: options.temporalUiUrl, logger });
   await app.ready();
+  const admin = await createUser(database.db, { tenantId: DEFAULT_TENANT, email: `admin-${taskQueue}@ponte.test`, role: 'admin' });
+  const adminPassword = `pw-${randomBytes(9).toString('base64url')}`;
+  await setPassword(database.db, admin.id, await hashPassword(adminPassword));
+  const { token: adminToken } = await createApiToken(database.db, { tenantId: DEFAULT_TENANT, userId: admin.id, name: 'test harness', role: 'admin' });
+  const auth = { authorization: `Bearer ${adminToken}` };
 
   const api: Harness['api'] = async (method, url, body) => {
-    const res = await app.inject({ method, url, payload: body as object | undefined });
+    const res = await app.inject({ method, url, payload: body as object | undefined, headers: auth });
     return { status: res.statusCode, body: res.body ? res.json() : (undefined as never) };
   };
 
@@ -97,6 +111,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     client,
     taskQueue,
     api,
+    adminToken,
+    auth,
+    admin: { id: admin.id, email: admin.email, password: adminPassword },
     waitForRun: (runId, timeoutMs) => waitFor(runId, ['running'], timeoutMs),
     waitForRunEnd: (runId, timeoutMs) => waitFor(runId, ['running', 'waiting'], timeoutMs),
     async restartWorker() {

@@ -4,6 +4,7 @@
  * the same data.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +20,10 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Handed to every server process as PONTE_BOOTSTRAP_TOKEN: the admin token `api` calls with. */
+export const PROCESS_ADMIN_TOKEN = `ptk_test_${randomBytes(24).toString('hex')}`;
+export const processAuth = { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}` };
 
 export interface PonteProcess {
   url: string;
@@ -38,7 +43,7 @@ export async function startPonteProcess(env: Record<string, string>, options: { 
   const level = options.role === 'worker' ? { LOG_LEVEL: 'info' } : { LOG_LEVEL: 'warn' };
   const child: ChildProcess = spawn(process.execPath, [...(process.env.PONTE_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/main.ts', ...role], {
     cwd: root,
-    env: { ...process.env, ...level, ...env, PONTE_PORT: String(port) },
+    env: { ...process.env, ...level, PONTE_BOOTSTRAP_TOKEN: PROCESS_ADMIN_TOKEN, ...env, PONTE_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
@@ -47,7 +52,7 @@ export async function startPonteProcess(env: Record<string, string>, options: { 
   const url = `http://127.0.0.1:${port}`;
 
   const api: PonteProcess['api'] = async (method, path, body) => {
-    const res = await fetch(url + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url + path, { method, headers: body === undefined ? processAuth : { ...processAuth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };

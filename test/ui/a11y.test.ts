@@ -88,6 +88,7 @@ function overflowing(page: Page): Promise<{ scrollWidth: number; clientWidth: nu
 
 describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chromium at /usr/bin/chromium)', () => {
   let h: Harness;
+  let base: string;
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
   let browser: UiBrowser;
@@ -101,9 +102,9 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
   let conflictId: number;
 
   /** Presses Tab (or Shift+Tab) until `target` has the focus; how many presses it took. */
-  async function tabTo(target: Locator, { back = false, max = 90 } = {}): Promise<number> {
+  async function tabTo(target: Locator, { back = false, max = 90, on = page } = {}): Promise<number> {
     for (let i = 1; i <= max; i++) {
-      await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+      await on.keyboard.press(back ? 'Shift+Tab' : 'Tab');
       if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return i;
     }
     throw new Error(`${max} presses of ${back ? 'Shift+Tab' : 'Tab'} never reached ${target}`);
@@ -129,7 +130,6 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
   }
 
   beforeAll(async () => {
-    let base: string;
     ({ h, base } = await serveUi());
     ({ bling, ml, blingId, mlId } = await connectSimulators(h));
     bling.seedProducts(3);
@@ -159,7 +159,7 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
     // Figures big enough to need a thousands separator, and a duration with a fraction.
     await h.database.db.execute(sql`update runs set created = 1500, finished_at = started_at + interval '1534 milliseconds' where id = ${syncRunId}`);
 
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
   });
 
@@ -294,13 +294,59 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
       },
     },
     {
+      name: 'users',
+      hash: () => '#/users',
+      ready: () => page.getByTestId('users-table'),
+      async keyboard() {
+        await reach(page.getByTestId('invite-email'));
+        await reach(page.getByTestId('user-role').first());
+        await reach(page.getByTestId('user-link').first());
+      },
+    },
+    {
+      name: 'tokens',
+      hash: () => '#/tokens',
+      ready: () => page.getByTestId('tokens-table'),
+      async keyboard() {
+        await reach(page.getByTestId('token-name'));
+        // "Criar token" waits for a name (a disabled button is not in the Tab order).
+        await page.keyboard.type('Relatórios');
+        await reach(page.getByTestId('token-create'));
+        await reach(page.getByTestId('token-revoke').first());
+      },
+    },
+    {
+      name: 'audit',
+      hash: () => '#/audit',
+      ready: () => page.getByTestId('audit-table'),
+      async keyboard() {
+        await reach(page.getByTestId('audit-action'));
+        await reach(page.getByTestId('audit-to'));
+      },
+    },
+    {
+      name: 'password',
+      hash: () => '#/password',
+      ready: () => page.getByTestId('password-form'),
+      async keyboard() {
+        await reach(page.getByTestId('password-current'));
+        // The user menu, back up in the header: it opens with Enter, its entries named and reachable.
+        await reach(page.getByTestId('user-menu-button'), { back: true });
+        await page.keyboard.press('Enter');
+        expect(await page.getByTestId('user-menu').getAttribute('open')).not.toBeNull();
+        expect(await unnamedControls(page), 'controls without a name (user menu)').toEqual([]);
+        await reach(page.getByTestId('change-password-link'));
+        await reach(page.getByTestId('sign-out'));
+        await page.keyboard.press('Escape');
+        expect(await page.getByTestId('user-menu').getAttribute('open')).toBeNull();
+      },
+    },
+    {
       name: 'approvals',
       hash: () => '#/approvals',
       ready: () => page.getByTestId('approvals-table'),
       async keyboard() {
-        // Name, tick a record, back up to "Confirmar": all by keyboard.
-        await reach(page.getByTestId('appr-by'));
-        await page.keyboard.type('Ana');
+        // Tick a record, back up to "Confirmar": all by keyboard.
         await reach(page.getByTestId('appr-select').first());
         await page.keyboard.press('Space');
         const approve = page.getByTestId('appr-approve');
@@ -334,6 +380,33 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
       await browser.shot(`a11y-${screen.name}-820`);
     });
   }
+
+  it('sign-in: named fields, sent by keyboard alone, no sideways scroll at 1280 px and on a tablet', async () => {
+    const guest = await openBrowser(base);
+    try {
+      const gp = guest.page;
+      for (const size of [DESKTOP, TABLET]) {
+        await gp.setViewportSize(size);
+        await guest.visit('#/');
+        await gp.getByTestId('login-form').waitFor();
+        expect(await gp.locator('html').getAttribute('lang')).toBe('pt-BR');
+        expect(await unnamedControls(gp), 'controls without a name').toEqual([]);
+        expect(await overflowing(gp)).toMatchObject({ culprits: [] });
+        await guest.shot(`a11y-login-${size.width}`);
+      }
+      const email = gp.getByTestId('login-email');
+      await tabTo(email, { on: gp });
+      expect(await ringed(email)).toBe(true);
+      await gp.keyboard.type(h.admin.email);
+      await tabTo(gp.getByTestId('login-password'), { on: gp, max: 1 });
+      await gp.keyboard.type(h.admin.password);
+      await gp.keyboard.press('Enter');
+      await gp.getByTestId('hub-connections').waitFor();
+      expect(guest.pageErrors).toEqual([]);
+    } finally {
+      await guest.close();
+    }
+  });
 
   it('writes numbers and dates the Brazilian way on the hub and a run', async () => {
     await page.setViewportSize(DESKTOP);

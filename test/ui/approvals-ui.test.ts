@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     expect(waiting).toMatchObject({ status: 'waiting', approvals: { pending: 4 } });
     for (const o of small) expect(inBling(o)).toBe(1);
 
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
   });
 
@@ -147,12 +147,11 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     await expect.poll(() => data.locator('pre').isVisible()).toBe(true);
     expect(JSON.parse((await data.locator('pre').textContent())!)).toMatchObject({ numeroLoja: String(a.id), contato: { nome: a.buyer.nickname } });
 
-    // Who decides must be said before deciding.
+    // Nothing to decide until a record is ticked; the decision goes under the signed-in person's name.
+    expect(await page.getByTestId('appr-approve').isDisabled()).toBe(true);
+    expect(await page.getByTestId('appr-by').textContent()).toBe(`As decisões ficam registradas em seu nome (${h.admin.email}).`);
     await rowOf(a).getByTestId('appr-select').check();
     expect(await page.getByTestId('appr-selected').textContent()).toBe('1 selecionado(s)');
-    expect(await page.getByTestId('appr-approve').isDisabled()).toBe(true);
-    expect(await page.getByTestId('appr-by-needed').isVisible()).toBe(true);
-    await page.getByTestId('appr-by').fill('Ana');
     await browser.shot('approvals-pending');
     await page.getByTestId('appr-approve').click();
     await expect.poll(() => page.getByTestId('appr-decided').textContent()).toBe('1 confirmado(s): a execução grava agora.');
@@ -188,8 +187,6 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     const [a, b, c, d] = big;
     await browser.visit(`#/approvals`);
     expect(await listed()).toBe(2);
-    // The name is remembered by the browser.
-    expect(await page.getByTestId('appr-by').inputValue()).toBe('Ana');
     await page.getByTestId('appr-select-all').check();
     expect(await page.getByTestId('appr-selected').textContent()).toBe('2 selecionado(s)');
 
@@ -204,7 +201,7 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     await page.route(isList, hold);
     try {
       const cId = Number(await rowOf(c).getAttribute('data-approval'));
-      expect((await h.api('POST', '/api/approvals/decide', { ids: [cId], decision: 'approve', by: 'Bruno' })).body.decided).toEqual([cId]);
+      expect((await h.api('POST', '/api/approvals/decide', { ids: [cId], decision: 'approve' })).body.decided).toEqual([cId]);
       await page.getByTestId('appr-reject').click();
       await page.getByTestId('appr-reject-confirm').click();
       await expect.poll(() => page.getByTestId('appr-result').getAttribute('data-decision')).toBe('reject');
@@ -231,7 +228,7 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     await page.locator('[data-outcome="skipped"]').click();
     const records = page.getByTestId('run-records');
     await expect.poll(() => records.locator(`tr:has-text("${b.id}")`).count()).toBeGreaterThan(0);
-    expect(await records.textContent()).toContain('Rejected by Ana');
+    expect(await records.textContent()).toContain(`Rejected by ${h.admin.email}`);
     expect(await records.textContent()).toContain('cliente pediu cancelamento');
     await browser.shot('run-decided');
 
@@ -241,13 +238,14 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     expect(await listed()).toBe(2);
     const rejected = (await rowOf(b).getByTestId('appr-decision').textContent())!;
     expect(rejected).toContain('Rejeitado');
-    expect(rejected).toContain('por Ana');
+    expect(rejected).toContain(`por ${h.admin.email}`);
     expect(rejected).toContain('cliente pediu cancelamento');
     expect(await rowOf(b).getByTestId('appr-select').count()).toBe(0);
     expect(await page.getByTestId('appr-approve').count()).toBe(0);
     await page.getByTestId('appr-filter-status').selectOption('approved');
     expect(await listed()).toBe(2);
-    expect(await rowOf(c).getByTestId('appr-decision').textContent()).toContain('por Bruno');
+    // Decided through the API: by the harness's token, named with its person.
+    expect(await rowOf(c).getByTestId('appr-decision').textContent()).toContain(`por token test harness (${h.admin.email})`);
     await page.getByTestId('appr-filter-flow').selectOption(flowId);
     expect(await listed()).toBe(2);
   });
@@ -273,7 +271,7 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     await expect.poll(() => page.locator('h1').textContent()).toBe('Approvals');
     expect(await listed()).toBe(1);
     const text = (await page.locator('main').textContent())!;
-    for (const label of ['Decided by', 'Approve', 'Reject', 'Record', 'Arrived', 'Deadline', 'Decision', 'Pending', 'Show data', 'Only run']) expect(text).toContain(label);
+    for (const label of ['Decisions are recorded under your name', 'Approve', 'Reject', 'Record', 'Arrived', 'Deadline', 'Decision', 'Pending', 'Show data', 'Only run']) expect(text).toContain(label);
     await rowOf(dear).getByTestId('appr-select').check();
     await page.getByTestId('appr-reject').click();
     expect(await page.getByTestId('appr-reject-form').locator('h3').textContent()).toBe('Reject 1 record(s)');

@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)('canvas editor tools (needs Chromium at /usr/bin/c
     flowId = created.body.id;
     // What the preview will read: the same first page the editor asks for.
     sample = (await h.api('POST', `/api/connections/${blingId}/sample`, { entity: 'products', limit: 3 })).body.records;
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
     await browser.visit(`#/flows/${flowId}`);
     await page.getByTestId('node-map').waitFor();

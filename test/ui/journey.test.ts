@@ -34,7 +34,7 @@ describe.skipIf(!hasChromium)('browser UI: a newcomer from the first connection 
     ml = await startMercadoLivreSimulator();
     bling.seedProducts(PRODUCTS);
     for (const id of [...bling.products.keys()].slice(0, BOXED)) bling.updateProduct(id, { unidade: 'CX' });
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
   });
 

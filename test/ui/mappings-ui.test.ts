@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)('browser UI: mappings and de-para (needs Chromium 
     expect(first.counters).toMatchObject({ created: 6, failed: 0 });
     expect(failing.counters).toMatchObject({ failed: 3, created: 0 });
 
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
   });
 

@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('browser UI: operations (needs Chromium at /usr/bi
     expect(partial).toMatchObject({ status: 'partial', counters: { created: 17, failed: 3 } });
     secrets = [bling.credentials.accessToken, ml.credentials.accessToken];
 
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
     page.on('dialog', (d) => {
       dialogs.push(d.message());

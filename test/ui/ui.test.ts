@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     ({ h, base } = await serveUi());
     ({ bling, ml, blingId, mlId } = await connectSimulators(h));
     bling.seedProducts(20);
-    browser = await openBrowser(base);
+    browser = await openBrowser(base, h.admin);
     page = browser.page;
   });
 

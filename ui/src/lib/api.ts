@@ -4,20 +4,49 @@ export class ApiError extends Error {
   constructor(
     public status: number,
     public body: any,
+    /** Seconds to wait before trying again (Retry-After of a 429), when the server says. */
+    public retryAfter: number | null = null,
   ) {
     super(body?.message ?? `HTTP ${status}`);
   }
 }
 
+/**
+ * What the signed-in state (lib/session.svelte.ts) hands the client: the session's CSRF token,
+ * sent on every change, and what to do when the server no longer knows the session. Kept here as
+ * plain hooks so this module imports nothing of the session (which itself calls `api`).
+ */
+const hooks: { csrfToken: string | null; onUnauthenticated: (() => void) | null } = { csrfToken: null, onUnauthenticated: null };
+export function setCsrfToken(token: string | null) {
+  hooks.csrfToken = token;
+}
+export function onUnauthenticated(handler: () => void) {
+  hooks.onUnauthenticated = handler;
+}
+/** A 401 from these means wrong credentials or a spent link, not an expired session. */
+const SIGN_IN_URLS = ['/api/auth/login', '/api/auth/link'];
+
 export async function api<T = any>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  // The server refuses a session's change without its CSRF token (a cookie alone could come from another site's form).
+  if (method !== 'GET' && hooks.csrfToken) headers['x-csrf-token'] = hooks.csrfToken;
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new ApiError(res.status, data);
+  let data: any;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = { message: text };
+  }
+  if (res.status === 401 && !SIGN_IN_URLS.includes(url)) hooks.onUnauthenticated?.();
+  if (!res.ok) {
+    const retry = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, data, Number.isFinite(retry) && retry > 0 ? retry : null);
+  }
   return data as T;
 }
 
@@ -171,12 +200,25 @@ export interface Problem {
 /** Catalogue data changes only with a new server; fetch it once. */
 let nodeTypesCache: Promise<NodeType[]> | undefined;
 export function nodeTypes(): Promise<NodeType[]> {
-  nodeTypesCache ??= api<{ nodeTypes: NodeType[] }>('GET', '/api/node-types').then((r) => r.nodeTypes);
+  nodeTypesCache ??= api<{ nodeTypes: NodeType[] }>('GET', '/api/node-types').then(
+    (r) => r.nodeTypes,
+    (err) => {
+      // A failure (signed out meanwhile) is not kept: the next screen asks again.
+      nodeTypesCache = undefined;
+      throw err;
+    },
+  );
   return nodeTypesCache;
 }
 let connectorsCache: Promise<Connector[]> | undefined;
 export function connectors(): Promise<Connector[]> {
-  connectorsCache ??= api<{ connectors: Connector[] }>('GET', '/api/connectors').then((r) => r.connectors);
+  connectorsCache ??= api<{ connectors: Connector[] }>('GET', '/api/connectors').then(
+    (r) => r.connectors,
+    (err) => {
+      connectorsCache = undefined;
+      throw err;
+    },
+  );
   return connectorsCache;
 }
 export const listConnections = () => api<{ connections: Connection[] }>('GET', '/api/connections').then((r) => r.connections);
@@ -302,7 +344,7 @@ export const listApprovals = (q: { status?: string; flowId?: string; runId?: str
   for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
   return api<{ approvals: Approval[] }>('GET', `/api/approvals?${params}`).then((r) => r.approvals);
 };
-export const decideApprovals = (body: { ids: number[]; decision: 'approve' | 'reject'; by?: string; reason?: string }) =>
+export const decideApprovals = (body: { ids: number[]; decision: 'approve' | 'reject'; reason?: string }) =>
   api<{ decided: number[]; refused: Array<{ id: number; reason: string }> }>('POST', '/api/approvals/decide', body);
 
 /** The message of an API refusal: a 400 lists its problems, others carry one message. */
@@ -318,7 +360,11 @@ export interface UiConfig {
 }
 let uiConfigCache: Promise<UiConfig> | undefined;
 export function uiConfig(): Promise<UiConfig> {
-  uiConfigCache ??= api<UiConfig>('GET', '/api/ui-config').catch(() => ({ temporalUiUrl: null, temporalNamespace: 'default' }));
+  uiConfigCache ??= api<UiConfig>('GET', '/api/ui-config').catch(() => {
+    // Not kept: a refusal (signed out) must not hide the Temporal links for the rest of the visit.
+    uiConfigCache = undefined;
+    return { temporalUiUrl: null, temporalNamespace: 'default' };
+  });
   return uiConfigCache;
 }
 /** The run's workflow in the Temporal Web UI, or null when the installation names no UI. */
@@ -371,4 +417,88 @@ export function downloadJson(name: string, value: unknown) {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Accounts: who may do what (see lib/session.svelte.ts for the signed-in person). */
+export type Role = 'viewer' | 'editor' | 'admin';
+export const ROLES: Role[] = ['viewer', 'editor', 'admin'];
+export interface SessionInfo {
+  user: { id: string; email: string; name: string; role: Role };
+  tenant: { id: string; name: string };
+  csrfToken: string | null;
+  /** Signed in with a one-time link: nothing but choosing a password is allowed until then. */
+  mustSetPassword: boolean;
+  via: 'session' | 'token';
+}
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  hasPassword: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+/** A one-time sign-in link: shown once, to hand to the person. */
+export interface LoginLink {
+  loginLink: string;
+  expiresAt: string;
+}
+export interface ApiToken {
+  id: string;
+  name: string;
+  /** The secret's first characters, to recognise a token without it. */
+  prefix: string;
+  role: Role;
+  userId: string;
+  userEmail?: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+export interface Tenant {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** "user:<id>", "token:<id>" or "anonymous". */
+  actor: string;
+  actorName: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, unknown> | null;
+  ip: string | null;
+}
+/** The actions the audit log records, in the order the filter offers them. */
+export const AUDIT_ACTIONS = [
+  'auth.login', 'auth.login_failed', 'auth.logout', 'auth.password_set',
+  'user.create', 'user.update', 'user.login_link',
+  'token.create', 'token.revoke', 'tenant.update',
+  'connection.create', 'connection.update', 'connection.credentials_rotated', 'connection.webhook_token_rotated', 'connection.status', 'connection.authorized', 'connection.delete',
+  'flow.create', 'flow.update', 'flow.delete', 'flow.publish', 'flow.restore', 'flow.import',
+  'value_map.create', 'value_map.update', 'value_map.delete',
+  'binding.create', 'binding.delete', 'binding.resolve', 'binding.resync',
+  'discovery.start', 'discovery.confirm', 'reconciliation.start', 'approval.decide',
+  'run.start', 'run.reprocess', 'run.resolve', 'run.ticket',
+] as const;
+export const listAudit = (q: { action?: string; from?: string; to?: string; before?: number; limit?: number }) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
+  return api<{ entries: AuditEntry[] }>('GET', `/api/audit?${params}`).then((r) => r.entries);
+};
+
+/** Copies text to the clipboard; without the Clipboard API (an insecure page), selects `fallback` for Ctrl+C. */
+export async function copyText(text: string, fallback?: HTMLInputElement | null): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    fallback?.select();
+    document.execCommand?.('copy');
+  }
 }

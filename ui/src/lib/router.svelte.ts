@@ -17,6 +17,13 @@ export function go(path: string) {
   location.hash = path.startsWith('#') ? path : `#${path}`;
 }
 
+/** Changes the address without a history entry (Back must not return to a spent sign-in link). */
+export function replace(path: string) {
+  history.replaceState(history.state, '', path.startsWith('#') ? path : `#${path}`);
+  route.parts = current();
+  route.search = search();
+}
+
 /** The query of the current hash (#/value-maps?map=carrier → map=carrier). */
 export function query(): URLSearchParams {
   return new URLSearchParams(route.search);
