@@ -23,7 +23,7 @@ describe('live updates', () => {
   it('streams a run as it goes: started or progress, each failed record, finished with its counters', async () => {
     const { flowId } = await setUpBlingToMl(h, bling, ml, { batchSize: 100 });
     bling.updateProduct([...bling.products.keys()][2500], { preco: -1 });
-    const socket = await h.app.injectWS('/api/live');
+    const socket = await h.app.injectWS('/api/live', { headers: h.auth });
     const events: any[] = [];
     const finished = new Promise<void>((resolve) =>
       socket.on('message', (data: Buffer) => {

@@ -54,7 +54,7 @@ describe('acting on the sync log', () => {
     const res = await h.api('POST', `/api/runs/${partial.id}/reprocess`, { version: 'latest' });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ of: partial.id, records: 3, version: 2 });
-    const audit = await h.api('GET', `/api/audit?targetType=run&targetId=${partial.id}`);
+    const audit = await h.api('GET', `/api/audit?action=run.reprocess&targetId=${partial.id}`);
     expect(audit.body.entries).toEqual([expect.objectContaining({ action: 'run.reprocess', details: expect.objectContaining({ version: 'latest', newRunId: res.body.runId }) })]);
     const published = await h.api('GET', `/api/audit?action=flow.publish&targetId=${flowId}`);
     expect(published.body.entries.map((e: { details: { version: number } }) => e.details.version)).toEqual([2, 1]);

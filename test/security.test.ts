@@ -137,7 +137,7 @@ describe('security: tenants, roles, sessions, tokens', () => {
     const routes = guardedRoutes(h.app);
     expect(routes.length).toBeGreaterThan(60);
     expect(routes.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`).sort()).toEqual(
-      ['GET /api/oauth/callback', 'GET /health', 'GET /metrics', 'GET /webhooks/:connectionId/:token', 'POST /api/auth/link', 'POST /api/auth/login', 'POST /webhooks/:connectionId/:token'].sort(),
+      ['GET /api/oauth/callback', 'GET /health', 'GET /metrics', 'GET /webhooks/:connectionId/:token', 'POST /api/auth/link', 'POST /api/auth/login', 'POST /webhooks/:connectionId/:token', 'POST /webhooks/:connectionId/:token/*'].sort(),
     );
     const bare = Fastify();
     installAuth(bare, h.database.db);

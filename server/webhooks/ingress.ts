@@ -4,7 +4,7 @@
  * verified by its connector. Each event is stored once (unique per connection and provider event
  * id) and acknowledged with 202 before any run starts: Mercado Livre wants an answer within 500 ms.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../connectors/http/signatures';
 import { connectorFor } from '../../connectors/runtime';
 import type { IncomingWebhook } from '../../connectors/types';
@@ -80,51 +80,52 @@ export async function registerWebhookIngress(app: FastifyInstance, deps: AppDeps
       },
     );
 
-    scope.post<{ Params: { connectionId: string; token: string } }>(
-      '/webhooks/:connectionId/:token',
-      { config: { permission: 'public' }, schema: { tags: ['webhooks'], summary: 'Where providers deliver notifications (one URL per connection)' } },
-      async (req, reply) => {
-        const found = await endpoint(req.params.connectionId);
-        if (!found) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
-        const { connection, token, credentials } = found;
-        if (!safeEqual(token, req.params.token)) {
-          req.log.warn({ connectionId: connection.id }, 'webhook refused: wrong token in the URL');
-          return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid webhook token' });
-        }
-        if (connection.status === 'disabled') return reply.code(403).send({ error: 'Forbidden', message: 'This connection is disabled' });
-        const connector = connectorFor(connection.provider);
-        if (!connector.webhooks) return reply.code(404).send({ error: 'NotFound', message: `${connector.name} sends no webhooks Ponte can verify` });
+    const deliver = async (req: FastifyRequest<{ Params: { connectionId: string; token: string; '*'?: string } }>, reply: FastifyReply) => {
+      const found = await endpoint(req.params.connectionId);
+      if (!found) return reply.code(404).send({ error: 'NotFound', message: 'Unknown webhook URL' });
+      const { connection, token, credentials } = found;
+      if (!safeEqual(token, req.params.token)) {
+        req.log.warn({ connectionId: connection.id }, 'webhook refused: wrong token in the URL');
+        return reply.code(401).send({ error: 'Unauthorized', message: 'Invalid webhook token' });
+      }
+      if (connection.status === 'disabled') return reply.code(403).send({ error: 'Forbidden', message: 'This connection is disabled' });
+      const connector = connectorFor(connection.provider);
+      if (!connector.webhooks) return reply.code(404).send({ error: 'NotFound', message: `${connector.name} sends no webhooks Ponte can verify` });
 
-        const incoming: IncomingWebhook = {
-          headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v ?? '')])),
-          rawBody: typeof req.body === 'string' ? req.body : '',
-          query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
-        };
-        const verdict = connector.webhooks.verify(incoming, credentials, connection.settings);
-        if (verdict === 'invalid') {
-          req.log.warn({ connectionId: connection.id, provider: connection.provider }, 'webhook refused: signature does not verify');
-          return reply.code(401).send({ error: 'Unauthorized', message: 'Signature does not verify' });
-        }
-        if (verdict === 'ping') return reply.code(200).send({ ok: true });
+      const incoming: IncomingWebhook = {
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v ?? '')])),
+        rawBody: typeof req.body === 'string' ? req.body : '',
+        query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+        path: req.params['*'] ? `/${req.params['*']}` : '',
+      };
+      const verdict = connector.webhooks.verify(incoming, credentials, connection.settings);
+      if (verdict === 'invalid') {
+        req.log.warn({ connectionId: connection.id, provider: connection.provider }, 'webhook refused: signature does not verify');
+        return reply.code(401).send({ error: 'Unauthorized', message: 'Signature does not verify' });
+      }
+      if (verdict === 'ping') return reply.code(200).send({ ok: true });
 
-        const events = connector.webhooks.parse(incoming);
-        const accepted = await inbox.store(
-          events.map((e) => ({
-            tenantId: connection.tenantId,
-            connectionId: connection.id,
-            eventId: e.eventId,
-            topic: e.topic,
-            entity: e.entity,
-            action: e.action,
-            resourceId: e.resourceId,
-            // A delivery status travels in the record slot: {key: message id, data: the status}.
-            record: e.messageStatus ? { key: e.resourceId, data: e.messageStatus } : (e.record ?? null),
-          })),
-        );
-        // Runs start in the background; a crash before they do leaves the events `received` for the sweep at start.
-        if (accepted) dispatcher.nudge();
-        return reply.code(202).send({ accepted, duplicates: events.length - accepted });
-      },
-    );
+      const events = connector.webhooks.parse(incoming);
+      const accepted = await inbox.store(
+        events.map((e) => ({
+          tenantId: connection.tenantId,
+          connectionId: connection.id,
+          eventId: e.eventId,
+          topic: e.topic,
+          entity: e.entity,
+          action: e.action,
+          resourceId: e.resourceId,
+          // A delivery status travels in the record slot: {key: message id, data: the status}.
+          record: e.messageStatus ? { key: e.resourceId, data: e.messageStatus } : (e.record ?? null),
+        })),
+      );
+      // Runs start in the background; a crash before they do leaves the events `received` for the sweep at start.
+      if (accepted) dispatcher.nudge();
+      return reply.code(202).send({ accepted, duplicates: events.length - accepted });
+    };
+    const summary = 'Where providers deliver notifications (one URL per connection)';
+    scope.post('/webhooks/:connectionId/:token', { config: { permission: 'public' }, schema: { tags: ['webhooks'], summary } }, deliver);
+    // API Pix PSPs post to `{webhookUrl}/pix`: the suffix reaches the connector as `path`.
+    scope.post('/webhooks/:connectionId/:token/*', { config: { permission: 'public' }, schema: { tags: ['webhooks'], summary: `${summary}; a path after the token (e.g. /pix) is passed on` } }, deliver);
   });
 }
