@@ -71,6 +71,8 @@ export interface IncomingWebhook {
   headers: Record<string, string>;
   rawBody: string;
   query: Record<string, string>;
+  /** What followed the connection's webhook URL, e.g. `/pix` (API Pix posts to `{webhookUrl}/pix`); '' when nothing. */
+  path?: string;
 }
 
 export interface WebhookEvent {
