@@ -24,6 +24,8 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY nodes ./nodes
 COPY connectors ./connectors
+COPY payments ./payments
+COPY fiscal ./fiscal
 COPY examples ./examples
 COPY --from=ui /app/ui/dist ./ui/dist
 COPY ui/placeholder ./ui/placeholder

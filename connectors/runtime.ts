@@ -1,11 +1,14 @@
 /**
  * Turns a stored connection (opened by the server) into a ready-to-call context: the shared
- * HTTP client with the connector's auth, error parsing, the connection's pacer, and OAuth2
- * tokens refreshed before they expire or when the provider says 401.
+ * HTTP client with the connector's auth, error parsing, the connection's pacer, OAuth2
+ * tokens refreshed before they expire or when the provider says 401, and the connection's
+ * client certificate when the provider requires mutual TLS.
  */
+import { forgetClientCredentialsToken } from './http/client-credentials';
 import { reportProviderCall } from './http/observe';
-import { createHttpClient, type HttpClient } from './http/client';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from './http/client';
 import { AuthError, ConfigError } from './http/errors';
+import { explainTlsFailure, tlsDispatcher } from './http/tls';
 import type { PacerRegistry, RateLimitPolicy } from './http/pacing';
 import { expiresSoon } from './oauth2';
 import { getConnector } from './registry';
@@ -37,12 +40,17 @@ export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, 
   const baseUrl = conn.baseUrl || connector.defaultBaseUrl;
   const rateLimit = (conn.settings.rateLimit as RateLimitPolicy | undefined) ?? connector.rateLimit;
   const ctx: ConnectionContext = { connectionId: conn.id, baseUrl, credentials: conn.credentials, settings: conn.settings, http: undefined as never, signal };
+  const observe: HttpClientOptions['observe'] = (call) => reportProviderCall({ provider: conn.provider, connectionId: conn.id, ...call });
+  const transport = mutualTls(connector, conn);
+  // Unauthenticated, unpaced, over the same transport: what authHeaders uses to obtain a token.
+  const bare = createHttpClient({ baseUrl, observe, ...connector.http, ...transport });
   const base = createHttpClient({
     baseUrl,
-    authHeaders: () => connector.authHeaders(ctx.credentials),
+    authHeaders: () => connector.authHeaders(ctx.credentials, { connectionId: conn.id, baseUrl, settings: conn.settings, http: bare, signal }),
     pacer: pacers.get(conn.id, rateLimit),
-    observe: (call) => reportProviderCall({ provider: conn.provider, connectionId: conn.id, ...call }),
+    observe,
     ...connector.http,
+    ...transport,
   });
   const canRefresh = Boolean(connector.oauth2 && conn.refreshTokens);
 
@@ -65,12 +73,22 @@ export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, 
   const http: HttpClient = {
     async send(req, sig) {
       let used = ctx.credentials.accessToken;
+      const startedAt = Date.now();
       try {
         if (canRefresh && expiresSoon(ctx.credentials)) await refresh(used);
         used = ctx.credentials.accessToken;
         return await base.send(req, sig);
       } catch (err) {
         if (!(err instanceof AuthError) || req.raw) throw err;
+        // A client-credentials token refused before its expiry (revoked, provider restarted): one fresh token, one more try.
+        if (err.status === 401 && forgetClientCredentialsToken(conn.id, startedAt)) {
+          try {
+            return await base.send(req, sig);
+          } catch (again) {
+            if (again instanceof AuthError) return authFailed(again);
+            throw again;
+          }
+        }
         if (!canRefresh || err.status === undefined || err.status === 400) return authFailed(err);
         // The token may have been revoked or expired early: one refresh, one more try.
         try {
@@ -90,6 +108,21 @@ export function openConnection(conn: OpenableConnection, pacers: PacerRegistry, 
   };
   ctx.http = http;
   return { connector, ctx };
+}
+
+/** The connection's client certificate, when its connector requires mutual TLS. */
+function mutualTls(connector: ConnectorDefinition, conn: OpenableConnection): Pick<HttpClientOptions, 'dispatcher' | 'explainTransportError'> {
+  const tls = connector.tls?.(conn.credentials);
+  if (!tls) return {};
+  // By convention the PEMs live in `certificate`/`privateKey` and a sandbox CA in `caCertificate`.
+  const title = (field: string) => `"${connector.credentialSchema.properties[field]?.title ?? field}"`;
+  // A connector whose certificate is one PKCS#12 file (SEFAZ's A1) has no separate key field to name.
+  const certificateFields = ['certificate', 'privateKey'].filter((f) => connector.credentialSchema.properties[f]).map(title).join(' and ') || title('certificate');
+  const target = { tls, provider: connector.name, certificateFields, caField: title('caCertificate') };
+  return {
+    dispatcher: () => tlsDispatcher(conn.id, tls),
+    explainTransportError: (error, url) => explainTlsFailure(error, { ...target, url }),
+  };
 }
 
 export function readerFor(connector: ConnectorDefinition, entity: EntityName): EntityReader {

@@ -3,10 +3,11 @@
  * Ponte how to authenticate, how fast it may go, what entities it reads and writes, and how to
  * test a connection. It runs on the activity side only: never imported by workflow code.
  */
+import type { Model, SefazOutcome } from '../fiscal/types';
 import type { HttpClient, HttpClientOptions, HttpResponse } from './http/client';
 import type { RateLimitPolicy } from './http/pacing';
 
-export const ENTITIES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices'] as const;
+export const ENTITIES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices', 'payments'] as const;
 export type EntityName = (typeof ENTITIES)[number];
 
 /** A record as it travels through a flow: the source's key and SKU beside its data. */
@@ -114,6 +115,93 @@ export interface OutgoingMessage {
   attachments?: Array<{ filename: string; content: string; encoding?: 'base64' | 'utf8'; contentType?: string }>;
 }
 
+/**
+ * A charge to create at a PSP or bank: an order's Pix (immediate or with a due date) or boleto.
+ * `reference` is Ponte's id for it, the same on every retry (API Pix `txid`, boleto `seuNumero`),
+ * so a charge is created once however often the run is retried.
+ */
+export interface ChargeRequest {
+  reference: string;
+  kind: 'pix' | 'pix-due' | 'boleto';
+  /** Reais with two decimals, e.g. "59.90". */
+  amount: string;
+  /** `pix`: seconds the charge stays payable (API Pix `calendario.expiracao`). */
+  expiresInSeconds?: number;
+  /** `pix-due` and `boleto`: YYYY-MM-DD. */
+  dueDate?: string;
+  payer?: {
+    name: string;
+    /** CPF or CNPJ, digits only. */
+    document: string;
+    email?: string;
+    address?: { street?: string; number?: string; district?: string; city?: string; state?: string; postalCode?: string };
+  };
+  /** Shown to the payer (API Pix `solicitacaoPagador`, boleto message). */
+  description?: string;
+}
+
+export interface Charge {
+  /** The provider's id of the charge (API Pix: the txid; Inter: codigoSolicitacao). */
+  providerId: string;
+  reference: string;
+  status: 'pending' | 'paid' | 'cancelled' | 'expired';
+  amount: string;
+  /** Pix "copia e cola" (BR Code text), when the charge can be paid by Pix. */
+  pixCopiaECola?: string;
+  /** Pix: the payload location (`loc.location`). */
+  location?: string;
+  /** Boleto: the 44-digit barcode, the 47-digit line, the bank's "nosso número". */
+  barcode?: string;
+  digitableLine?: string;
+  nossoNumero?: string;
+}
+
+export interface PaymentsSupport {
+  kinds: Array<ChargeRequest['kind']>;
+  /** Creates the charge, or returns the one a previous attempt created under the same reference. */
+  createCharge(ctx: ConnectionContext, req: ChargeRequest): Promise<Charge>;
+  /** The charge made under this reference, or null when none was. */
+  getCharge(ctx: ConnectionContext, reference: string, kind: ChargeRequest['kind']): Promise<Charge | null>;
+  /** Points the provider's payment notifications at Ponte (API Pix `PUT /webhook/{chave}`). */
+  registerWebhook?(ctx: ConnectionContext, url: string): Promise<void>;
+}
+
+/**
+ * A payment, as `payments` records carry it (read with `get`/`read`, or from a webhook): the
+ * record's key is the payment's unique id (API Pix `endToEndId`), never repeated.
+ */
+export interface PaymentRecordData {
+  /** API Pix endToEndId, or the bank's payment id. */
+  paymentId: string;
+  /** The charge it pays: its `reference` (txid, seuNumero). */
+  reference: string;
+  amount: string;
+  /** ISO time the money arrived. */
+  paidAt: string;
+  method: 'pix' | 'boleto';
+  payerName?: string;
+}
+
+/** An ERP's accounts receivable ("contas a receber"): where a paid charge is settled ("baixa"). */
+export interface ReceivablesSupport {
+  /**
+   * Settles the open receivable of an order for a payment. Idempotent by the receivable's own
+   * state: a receivable already received is reported `already`, never settled twice.
+   */
+  settle(
+    ctx: ConnectionContext,
+    req: {
+      orderId: string;
+      amount: string;
+      paidAt: string;
+      paymentId: string;
+      note: string;
+      /** An earlier attempt for this payment ended without an answer: it may have landed. */
+      retry?: boolean;
+    },
+  ): Promise<{ receivableId: string; outcome: 'settled' | 'already' }>;
+}
+
 export interface MessagingSupport {
   channel: 'email' | 'whatsapp' | 'webhook' | 'sms';
   /**
@@ -139,6 +227,38 @@ export interface WebhookSupport {
   parse(req: IncomingWebhook): WebhookEvent[];
 }
 
+/** What a tax authority's status service says (NF-e: consStatServ; 107 = working). */
+export interface FiscalServiceStatus {
+  cStat: string;
+  reason: string;
+  available: boolean;
+  /** Average processing time in seconds (tMed), when the authoriser says. */
+  averageSeconds?: number;
+  /** When an interrupted service is expected back (dhRetorno), and the authoriser's note (xObs). */
+  expectedBackAt?: string;
+  note?: string;
+}
+
+/**
+ * Tax authorities that authorise fiscal documents (SEFAZ: NF-e / NFC-e): what the emit-nf node
+ * sends a signed document through. The document is built and signed by fiscal/nfe; the
+ * connector only carries it and reads the verdict.
+ */
+export interface FiscalSupport {
+  models: Model[];
+  /**
+   * Sends one signed document. Answers SEFAZ's verdict; throws a Transient ConnectorError when
+   * no answer came (the document may still have been authorised: consult its key before
+   * sending it again).
+   */
+  authorize(ctx: ConnectionContext, signedXml: string, options: { model: Model; idLote: string; sync: boolean }): Promise<SefazOutcome>;
+  /** What the authority knows of a key: authorised (with its protocol), or cStat 217 when it has none. */
+  consult(ctx: ConnectionContext, accessKey: string, model: Model): Promise<SefazOutcome>;
+  status(ctx: ConnectionContext, model: Model): Promise<FiscalServiceStatus>;
+  /** The legal artefact (nfeProc): the signed document and the authority's protocol, both byte for byte. */
+  mergeProtocol(signedXml: string, protocolXml: string): string;
+}
+
 /** JSON Schema for a connector's credentials; fields marked `secret` are write-only. */
 export interface CredentialSchema {
   type: 'object';
@@ -159,6 +279,19 @@ export interface OAuth2Definition {
   sendsRedirectUri: boolean;
 }
 
+/**
+ * What `authHeaders` may use besides the credentials, for a token it obtains and caches itself
+ * (OAuth2 client credentials): which connection it is, and a client without auth headers that
+ * travels the connection's own transport (its mutual TLS), to call the token endpoint with.
+ */
+export interface AuthContext {
+  connectionId: string;
+  baseUrl: string;
+  settings: Record<string, unknown>;
+  http: HttpClient;
+  signal?: AbortSignal;
+}
+
 /** What a system is to a seller: the ERP owns prices, stock and fiscal data; a channel owns orders and what the buyer typed. */
 export type ConnectorRole = 'erp' | 'channel' | 'other';
 
@@ -174,8 +307,8 @@ export interface ConnectorDefinition {
   credentialSchema: CredentialSchema;
   /** The provider's published limit; a connection may lower it (or turn it off for a simulator). */
   rateLimit: RateLimitPolicy;
-  /** Headers that authenticate a request. */
-  authHeaders(credentials: Record<string, string>): Record<string, string>;
+  /** Headers that authenticate a request; may be async (a token fetched with the connection's client credentials). */
+  authHeaders(credentials: Record<string, string>, connection?: AuthContext): Record<string, string> | Promise<Record<string, string>>;
   /** Provider-specific error parsing for the shared HTTP client. */
   http?: Pick<HttpClientOptions, 'classify' | 'describeError' | 'defaultRetryAfterMs'>;
   entities: Partial<Record<EntityName, EntitySupport>>;
@@ -184,6 +317,17 @@ export interface ConnectorDefinition {
   webhooks?: WebhookSupport;
   /** Channels that carry messages out (e-mail, WhatsApp, outgoing webhooks, SMS): what a notify node sends through. */
   messaging?: MessagingSupport;
+  /** PSPs and banks: charges (Pix, boleto) a charge node creates. Payments arrive as `payments` records. */
+  payments?: PaymentsSupport;
+  /** ERPs: settling an order's receivable when its charge is paid (the settle node). */
+  receivables?: ReceivablesSupport;
+  /** Tax authorities (SEFAZ): authorising fiscal documents (the emit-nf node). */
+  fiscal?: FiscalSupport;
+  /**
+   * Mutual TLS: the client certificate (and a CA to trust, for sandboxes and simulators) this
+   * connection presents. API Pix PSPs and Banco Inter require it.
+   */
+  tls?(credentials: Record<string, string>): { cert: string; key: string; ca?: string; passphrase?: string } | undefined;
   /** Where the seller finds the credentials, in the provider's own menu words (pt-BR; shown in the UI). */
   credentialHelp?: string;
   /** "Testar conexao": the cheapest authenticated call, returned raw (send it with `raw: true`). */

@@ -5,6 +5,8 @@
 
 export type PortType = 'trigger' | 'records';
 
+export type ConnectionCapability = 'messaging' | 'payments' | 'receivables' | 'fiscal';
+
 export interface PortDefinition {
   name: string;
   type: PortType;
@@ -51,8 +53,12 @@ export interface NodeDefinition {
    * writes the pages first, then waits and sends the released records down its branch.
    */
   holdsRecords?: boolean;
-  /** Sends messages through a channel connection (e-mail, WhatsApp, webhook): its connection must be one. */
-  sendsMessages?: boolean;
+  /**
+   * What the node's connection must be able to do beyond reading and writing entities:
+   * `messaging` (notify: e-mail, WhatsApp, webhook, SMS), `payments` (charges at a PSP or bank),
+   * `receivables` (settling an order's receivable at an ERP), `fiscal` (issuing NF-e at SEFAZ). Checked on save.
+   */
+  needs?: ConnectionCapability;
   label: { 'pt-BR': string; en: string };
   description: { 'pt-BR': string; en: string };
   params: JsonSchema;

@@ -25,6 +25,8 @@ import { registerPreviewRoutes } from './routes/preview';
 import { registerRunActionRoutes, registerRunRoutes } from './routes/runs';
 import { registerApprovalRoutes } from './routes/approvals';
 import { registerNotificationRoutes } from './routes/notifications';
+import { registerPaymentRoutes } from './routes/payments';
+import { registerFiscalRoutes } from './routes/fiscal';
 import { registerBindingRoutes } from './routes/bindings';
 import { registerDiscoveryRoutes } from './routes/discoveries';
 import { registerReconciliationRoutes } from './routes/reconciliations';
@@ -196,6 +198,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBindingRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerNotificationRoutes(app, deps);
+  registerPaymentRoutes(app, deps);
+  registerFiscalRoutes(app, deps);
   registerDiscoveryRoutes(app, deps);
   registerReconciliationRoutes(app, deps);
   registerUiConfigRoutes(app, deps);

@@ -88,6 +88,7 @@ describe('security: tenants, roles, sessions, tokens', () => {
         users: { id: a.user },
         tokens: { id: a.token },
         templates: { id: 'bling-mercadolivre' },
+        fiscal: { id: '1' },
       };
       const value = byRoute[base]?.[name];
       if (!value) throw new Error(`test/security.test.ts does not know what to put in :${name} of ${url}: add it to pathOf`);

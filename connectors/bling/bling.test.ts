@@ -304,6 +304,45 @@ describe('prices', () => {
   });
 });
 
+describe('contas a receber', () => {
+  let sim: BlingSimulator;
+  let ctx: ConnectionContext;
+  beforeAll(async () => {
+    sim = await startBlingSimulator({ requestsPerSecond: 0 });
+    sim.seedProducts(5);
+    sim.seedContacts(3);
+    sim.seedOrders(12);
+    ctx = open(sim);
+  });
+  afterAll(() => sim?.close());
+
+  const settle = (orderId: number, amount: string, extra: { retry?: boolean } = {}) =>
+    bling.receivables!.settle(ctx, { orderId: String(orderId), amount, paidAt: '2026-11-20T14:03:00-03:00', paymentId: 'E1', note: 'Pix E1', ...extra });
+
+  it("settles an order's receivable once: launched on first need, then reported as already received", async () => {
+    const order = [...sim.orders.values()][0];
+    const first = await settle(order.id, order.total.toFixed(2));
+    expect(first.outcome).toBe('settled');
+    expect(sim.receipts).toEqual([{ receivableId: Number(first.receivableId), data: '2026-11-20', valorRecebido: order.total, historico: 'Pix E1' }]);
+    expect(sim.receivables.get(Number(first.receivableId))).toMatchObject({ situacao: 2, origem: { id: order.id, tipoOrigem: 'venda' } });
+    // The same payment again: Bling already has it received, nothing is sent.
+    expect(await settle(order.id, order.total.toFixed(2))).toEqual({ receivableId: first.receivableId, outcome: 'already' });
+    expect(sim.receipts).toHaveLength(1);
+  });
+
+  it('leaves a partly received installment to a person when an earlier attempt got no answer', async () => {
+    const order = [...sim.orders.values()][1];
+    const half = (order.total / 2).toFixed(2);
+    expect((await settle(order.id, half)).outcome).toBe('settled');
+    await expect(settle(order.id, half, { retry: true })).rejects.toThrow(/check it in Bling/);
+    expect(sim.receipts.filter((r) => r.valorRecebido === Number(half))).toHaveLength(1);
+  });
+
+  it('fails the record in words when the sale does not exist', async () => {
+    await expect(settle(999_999, '10.00')).rejects.toThrow(ValidationError);
+  });
+});
+
 describe('orders', () => {
   let sim: BlingSimulator;
   let ctx: ConnectionContext;

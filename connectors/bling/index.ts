@@ -1,7 +1,7 @@
 /**
  * Bling ERP, API v3: produtos (with variations), estoque (balances per deposit, movements
  * B/E/S), preços (the product's own or per sales channel), pedidos de venda (with status
- * changes), contatos, and signed webhooks. See docs/connectors/bling.md.
+ * changes), contatos, contas a receber (baixa of a paid charge), and signed webhooks. See docs/connectors/bling.md.
  */
 import { defineConnector, oauth2Credentials } from '../types';
 import { describeBlingError } from './client';
@@ -9,6 +9,7 @@ import { customers } from './customers';
 import { orders } from './orders';
 import { prices } from './prices';
 import { products } from './products';
+import { receivables } from './receivables';
 import { stock } from './stock';
 import { blingWebhooks } from './webhooks';
 
@@ -41,6 +42,7 @@ export const bling = defineConnector({
     defaultRetryAfterMs: 1000,
   },
   entities: { products, stock, prices, orders, customers },
+  receivables,
   webhooks: blingWebhooks,
   test: (ctx) => ctx.http.send({ method: 'GET', path: '/produtos', query: { pagina: 1, limite: 1 }, raw: true }, ctx.signal),
 });

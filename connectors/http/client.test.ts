@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimServer, type RunningSimulator } from '../simulator-kit/server';
 import { createHttpClient } from './client';
-import { AuthError, NotFound, RateLimited, Transient, ValidationError } from './errors';
+import { Agent } from 'undici';
+import { AuthError, ConfigError, NotFound, RateLimited, Transient, ValidationError } from './errors';
 import { collectBatch } from './pagination';
 
 describe('the shared HTTP client', () => {
@@ -50,6 +51,31 @@ describe('the shared HTTP client', () => {
   it('turns a refused connection into a transient error', async () => {
     const c = createHttpClient({ baseUrl: 'http://127.0.0.1:1' });
     await expect(c.send({ method: 'GET', path: '/' })).rejects.toBeInstanceOf(Transient);
+  });
+
+  it('takes an absolute URL as is, and a dispatcher of the connection\'s own', async () => {
+    const own = new Agent();
+    let resolved = 0;
+    const c = createHttpClient({
+      baseUrl: 'http://127.0.0.1:1/api',
+      dispatcher: () => {
+        resolved++;
+        return own;
+      },
+    });
+    const res = await c.send<{ auth?: string }>({ method: 'GET', path: `${sim.url}/ok` });
+    expect(res.status).toBe(200);
+    expect(resolved).toBe(1);
+    await own.close();
+  });
+
+  it('lets the connection explain a request that got no answer', async () => {
+    const c = createHttpClient({ baseUrl: 'http://127.0.0.1:1', explainTransportError: async (e, url) => new ConfigError(`${url}: ${e.code}`) });
+    const err = await c.send({ method: 'GET', path: '/x' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toBe('http://127.0.0.1:1/x: ECONNREFUSED');
+    const unexplained = createHttpClient({ baseUrl: 'http://127.0.0.1:1', explainTransportError: async () => undefined });
+    await expect(unexplained.send({ method: 'GET', path: '/' })).rejects.toBeInstanceOf(Transient);
   });
 
   it('retries a throttled page in place while collecting a batch', async () => {

@@ -2,7 +2,7 @@
  * The HTTP client every connector uses: pacing, timeouts, JSON/form bodies and error
  * classification, written once.
  */
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import { AuthError, ConfigError, Conflict, type ConnectorError, NotFound, RateLimited, Transient, ValidationError } from './errors';
 import type { Pacer } from './pacing';
 
@@ -14,6 +14,8 @@ export interface HttpRequest {
   query?: Record<string, QueryValue>;
   json?: unknown;
   form?: Record<string, string>;
+  /** A body sent as it is (SOAP, XML); its content-type goes in `headers`. */
+  body?: string;
   headers?: Record<string, string>;
   /** Return the answer whatever its status, unclassified ("Testar conexao" shows it as it came). */
   raw?: boolean;
@@ -46,6 +48,17 @@ export interface HttpClientOptions {
   defaultRetryAfterMs?: number;
   /** Told of every call once it is classified (metrics). */
   observe?: (call: { status: number | null; throttled: boolean; latencyMs: number }) => void;
+  /**
+   * Who carries the requests: the process-wide keep-alive agent by default, or a connection's
+   * own (mutual TLS: an Agent presenting its client certificate). A function is resolved per
+   * request, so a certificate that cannot be loaded fails that request, not the connection's opening.
+   */
+  dispatcher?: Dispatcher | (() => Dispatcher);
+  /**
+   * A better error than "did not get an answer" for a request that got no HTTP answer (e.g. a
+   * TLS handshake the server refused); undefined keeps the default Transient.
+   */
+  explainTransportError?: (error: Error & { code?: string }, url: string) => Promise<ConnectorError | undefined>;
 }
 
 export interface HttpClient {
@@ -62,7 +75,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     async send<T>(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse<T>> {
       await options.pacer?.take(signal);
-      const url = base + req.path + queryString(req.query);
+      const dispatcher = typeof options.dispatcher === 'function' ? options.dispatcher() : (options.dispatcher ?? agent);
+      // An absolute URL is the provider's on another host or path (e.g. a token endpoint outside the API base).
+      const url = (/^https?:\/\//.test(req.path) ? req.path : base + req.path) + queryString(req.query);
       const headers: Record<string, string> = { accept: 'application/json', ...(await options.authHeaders?.()), ...req.headers };
       let body: string | undefined;
       if (req.json !== undefined) {
@@ -71,6 +86,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } else if (req.form) {
         body = new URLSearchParams(req.form).toString();
         headers['content-type'] = 'application/x-www-form-urlencoded';
+      } else if (req.body !== undefined) {
+        body = req.body;
       }
       const started = performance.now();
       let res: HttpResponse;
@@ -79,7 +96,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           method: req.method,
           headers,
           body,
-          dispatcher: agent,
+          dispatcher,
           signal,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
@@ -99,7 +116,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           throw new ConfigError(`Invalid base URL "${options.baseUrl}": ${e.message}`);
         }
         options.observe?.({ status: null, throttled: false, latencyMs: Math.round(performance.now() - started) });
-        throw new Transient(`${req.method} ${req.path} did not get an answer: ${e.code ?? e.message}`);
+        const explained = await options.explainTransportError?.(e, url).catch(() => undefined);
+        throw explained ?? new Transient(`${req.method} ${req.path} did not get an answer: ${e.code ?? e.message}`);
       }
 
       if (req.raw) {

@@ -127,3 +127,13 @@ const HINTS: Record<ConnectorErrorKind, string> = {
 export function hintFor(kind: ConnectorErrorKind): string {
   return HINTS[kind];
 }
+
+/** A read whose 404 means "there is none": the value, or null. */
+export async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof NotFound) return null;
+    throw err;
+  }
+}

@@ -1,6 +1,6 @@
 import { type JsonSchema, type NodeDefinition, recordsOut } from '../types';
 
-export const ENTITY_NAMES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices'];
+export const ENTITY_NAMES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices', 'payments'];
 
 /** The two parameters of every node that talks to a connection. */
 export const connectionParams: Record<string, JsonSchema> = {

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import jsonata from 'jsonata';
 import { getNodeDefinition, nodeDefinitions } from '../registry';
-import { retrySettingsSchema } from '../types';
+import { type ConnectionCapability, retrySettingsSchema } from '../types';
 import type { FlowDocument } from './document';
 import { deadEndNodes } from './compile';
 import { topologicalOrder } from './graph';
@@ -30,7 +30,20 @@ export interface ConnectionInfo {
   webhooks: boolean;
   /** The channel the connection sends messages through (e-mail, WhatsApp...), if it is one. */
   messaging?: string | null;
+  /** Charge kinds the connection creates (a PSP or bank), if any. */
+  payments?: string[];
+  /** Whether the connection settles receivables (an ERP). */
+  receivables?: boolean;
+  /** Whether the connection issues fiscal documents (SEFAZ). */
+  fiscal?: boolean;
 }
+
+const CAPABILITY_MISSING: Record<ConnectionCapability, string> = {
+  messaging: 'sends no messages; pick an e-mail, WhatsApp, webhook or SMS connection',
+  payments: 'creates no charges; pick a Pix PSP or bank connection',
+  receivables: 'settles no receivables; pick an ERP connection (Bling)',
+  fiscal: 'issues no invoices; pick a SEFAZ connection (the company with its A1 certificate)',
+};
 
 export interface ValidationContext {
   connection(id: string): ConnectionInfo | undefined;
@@ -74,7 +87,7 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (node.settings?.retry !== undefined && !retryValidator(node.settings.retry))
       for (const e of retryValidator.errors ?? []) problems.push({ nodeId: node.id, ...describeAjvError('settings.retry', e) });
     checkExpressions(node.id, def.params.properties ?? {}, node.params ?? {}, problems);
-    checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems, def.sendsMessages === true);
+    checkConnectionRefs(node.id, def.kind, node.params ?? {}, ctx, problems, def.needs);
     if (def.type === 'trigger.schedule') checkSchedule(node.id, node.params ?? {}, problems);
   });
 
@@ -140,7 +153,7 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
   return { document: doc, problems };
 }
 
-function checkConnectionRefs(nodeId: string, kind: string, params: Record<string, unknown>, ctx: ValidationContext, problems: FlowProblem[], sendsMessages: boolean) {
+function checkConnectionRefs(nodeId: string, kind: string, params: Record<string, unknown>, ctx: ValidationContext, problems: FlowProblem[], needs: ConnectionCapability | undefined) {
   const connectionId = params.connectionId;
   if (typeof connectionId !== 'string' || !connectionId) return;
   const conn = ctx.connection(connectionId);
@@ -148,8 +161,9 @@ function checkConnectionRefs(nodeId: string, kind: string, params: Record<string
     problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${connectionId}" does not exist; pick an existing connection` });
     return;
   }
-  if (sendsMessages) {
-    if (!conn.messaging) problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${conn.name}" (${conn.provider}) sends no messages; pick an e-mail, WhatsApp, webhook or SMS connection` });
+  if (needs) {
+    const has = { messaging: Boolean(conn.messaging), payments: Boolean(conn.payments?.length), receivables: Boolean(conn.receivables), fiscal: Boolean(conn.fiscal) }[needs];
+    if (!has) problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${conn.name}" (${conn.provider}) ${CAPABILITY_MISSING[needs]}` });
     return;
   }
   if (kind === 'trigger' && !conn.webhooks) {
@@ -178,8 +192,8 @@ function checkAlerts(doc: FlowDocument, ctx: ValidationContext, problems: FlowPr
     if (alert.on !== undefined && (!Array.isArray(alert.on) || alert.on.some((o) => o !== 'error' && o !== 'partial')))
       problems.push({ field: `${field}.on`, message: `${field}.on lists run endings: "error" and/or "partial"` });
     const conn = typeof alert.connectionId === 'string' ? ctx.connection(alert.connectionId) : undefined;
-    if (!conn) problems.push({ field: `${field}.connectionId`, message: `${field}.connectionId must name an existing e-mail, WhatsApp or webhook connection` });
-    else if (!conn.messaging) problems.push({ field: `${field}.connectionId`, message: `Connection "${conn.name}" (${conn.provider}) sends no messages; pick an e-mail, WhatsApp or webhook connection` });
+    if (!conn) problems.push({ field: `${field}.connectionId`, message: `${field}.connectionId must name an existing e-mail, WhatsApp, webhook or SMS connection` });
+    else if (!conn.messaging) problems.push({ field: `${field}.connectionId`, message: `Connection "${conn.name}" (${conn.provider}) sends no messages; pick an e-mail, WhatsApp, webhook or SMS connection` });
   });
 }
 

@@ -8,7 +8,7 @@ export const notifyNode: NodeDefinition = {
   version: 1,
   kind: 'effect',
   category: 'target',
-  sendsMessages: true,
+  needs: 'messaging',
   label: { 'pt-BR': 'Notificar', en: 'Notify' },
   description: {
     'pt-BR': 'Envia uma mensagem por registro — e-mail, WhatsApp (modelo aprovado), webhook assinado — uma única vez por conteúdo, mesmo se a execução for repetida.',

@@ -3,21 +3,14 @@
  * expressions and sent once per content (server/notify/send.ts). A message the provider refuses
  * fails that record with the provider's words; the others go on.
  */
-import jsonata from 'jsonata';
 import { ConfigError, ConnectorError, hintFor } from '../../connectors/http/errors';
-import type { OutgoingMessage, SyncRecord } from '../../connectors/types';
+import type { OutgoingMessage } from '../../connectors/types';
 import { channelOf, sendOnce } from '../../server/notify/send';
 import type { EffectExecutor, OutcomeRow } from '../executor';
+import { asText, compileRecordExpression } from '../record-expressions';
 
-type Compiled = (record: SyncRecord) => Promise<unknown>;
-
-const compile = (expression: unknown): Compiled | null => {
-  if (typeof expression !== 'string' || !expression.trim()) return null;
-  const e = jsonata(expression);
-  return async (record) => e.evaluate(record.data);
-};
-
-const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const compile = compileRecordExpression;
+const text = asText;
 
 export const notifyExecutor: EffectExecutor = {
   async executePage(ctx, params, records) {

@@ -25,6 +25,8 @@ export function ownerOf(field: string, c: OwnershipContext): FieldOwner {
   const side = (role: ConnectorRole): FieldOwner | undefined => (c.sourceRole === role && c.targetRole !== role ? 'source' : c.targetRole === role && c.sourceRole !== role ? 'target' : undefined);
   if (c.entity === 'orders' || c.entity === 'customers') return side('channel') ?? 'shared';
   if (c.entity === 'invoices') return side('erp') ?? 'shared';
+  // A payment is what the PSP or bank says it is.
+  if (c.entity === 'payments') return side('other') ?? 'shared';
   if (ERP_FIELDS.test(field)) return side('erp') ?? 'shared';
   return 'shared';
 }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { RunTrigger } from '../../workflows/types';
-import { bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -583,4 +583,122 @@ export const auditLog = pgTable(
     ip: text('ip'),
   },
   (t) => [index('audit_tenant_at_idx').on(t.tenantId, t.at), index('audit_tenant_action_idx').on(t.tenantId, t.action)],
+);
+
+/**
+ * Charges a charge node created (Pix, boleto), one per (flow, node, record): the reference is
+ * fixed before the provider is called, so a retried run asks for the same charge again instead
+ * of a second one. A payment of it is settled once (see `settlements`).
+ */
+export const charges = pgTable(
+  'charges',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    flowId: text('flow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    /** The order's key at the flow's source, and that source: where the receivable is found. */
+    recordKey: text('record_key').notNull(),
+    sourceConnectionId: text('source_connection_id').notNull(),
+    /** The PSP or bank (null for a static Pix code built by Ponte). */
+    connectionId: text('connection_id'),
+    kind: text('kind').$type<'pix' | 'pix-due' | 'boleto' | 'pix-static'>().notNull(),
+    /** txid (API Pix) or seuNumero (boleto): unique at the provider. */
+    reference: text('reference').notNull(),
+    amount: text('amount').notNull(),
+    status: text('status').$type<ChargeStatus>().notNull().default('creating'),
+    providerId: text('provider_id'),
+    /** What the payer needs: copia e cola, barcode, line (never secret). */
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    runId: text('run_id').notNull(),
+    error: text('error'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('charges_record_uq').on(t.flowId, t.nodeId, t.recordKey), uniqueIndex('charges_reference_uq').on(t.tenantId, t.reference), index('charges_tenant_status_idx').on(t.tenantId, t.status)],
+);
+
+export type ChargeStatus = 'creating' | 'pending' | 'paid' | 'cancelled' | 'failed';
+
+/** Payments settled at the ERP ("baixa"), one per payment ever: a payment notified twice is settled once. */
+export const settlements = pgTable(
+  'settlements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    /** The PSP or bank connection the payment came from, and its id there (API Pix endToEndId). */
+    paymentConnectionId: text('payment_connection_id').notNull(),
+    paymentId: text('payment_id').notNull(),
+    reference: text('reference').notNull(),
+    chargeId: bigint('charge_id', { mode: 'number' }),
+    erpConnectionId: text('erp_connection_id').notNull(),
+    orderId: text('order_id'),
+    amount: text('amount').notNull(),
+    status: text('status').$type<'settling' | 'settled' | 'already' | 'failed'>().notNull().default('settling'),
+    receivableId: text('receivable_id'),
+    error: text('error'),
+    runId: text('run_id').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('settlements_payment_uq').on(t.paymentConnectionId, t.paymentId), index('settlements_tenant_idx').on(t.tenantId, t.createdAt)],
+);
+
+/**
+ * NF-e / NFC-e an emit-nf node issued, one per (flow, node, order). The number, access key and
+ * signed XML are stored before SEFAZ is called: an unclear answer is resolved by consulting the
+ * key, never by numbering again. `xml` is the signed NFe; `procXml` the authorised nfeProc.
+ */
+export const fiscalDocuments = pgTable(
+  'fiscal_documents',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    connectionId: text('connection_id').notNull(),
+    flowId: text('flow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    recordKey: text('record_key').notNull(),
+    issuerCnpj: text('issuer_cnpj').notNull(),
+    model: integer('model').notNull(),
+    environment: integer('environment').notNull(),
+    series: integer('series').notNull(),
+    number: integer('number').notNull(),
+    accessKey: text('access_key').notNull(),
+    status: text('status').$type<FiscalStatus>().notNull(),
+    cStat: text('c_stat'),
+    reason: text('reason'),
+    protocol: text('protocol'),
+    xml: text('xml').notNull(),
+    procXml: text('proc_xml'),
+    total: text('total').notNull(),
+    runId: text('run_id').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    authorizedAt: timestamp('authorized_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('fiscal_documents_record_uq').on(t.flowId, t.nodeId, t.recordKey),
+    uniqueIndex('fiscal_documents_number_uq').on(t.issuerCnpj, t.model, t.environment, t.series, t.number),
+    uniqueIndex('fiscal_documents_key_uq').on(t.accessKey),
+    index('fiscal_documents_tenant_idx').on(t.tenantId, t.createdAt),
+  ],
+);
+
+/** signed: stored, not yet sent; sending: sent without a clear answer (consult before anything else). */
+export type FiscalStatus = 'signed' | 'sending' | 'authorized' | 'rejected' | 'denied';
+
+/** The next number per issuer, model, environment and series: taken in one atomic update. */
+export const fiscalNumbering = pgTable(
+  'fiscal_numbering',
+  {
+    issuerCnpj: text('issuer_cnpj').notNull(),
+    model: integer('model').notNull(),
+    environment: integer('environment').notNull(),
+    series: integer('series').notNull(),
+    tenantId: tenantId(),
+    nextNumber: integer('next_number').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.issuerCnpj, t.model, t.environment, t.series] })],
 );

@@ -37,6 +37,9 @@ export async function checkDocument(db: Db, tenantId: string, input: unknown): P
         writes: ENTITIES.filter((e) => connector.entities[e]?.write),
         webhooks: Boolean(connector.webhooks),
         messaging: connector.messaging?.channel ?? null,
+        payments: connector.payments?.kinds ?? [],
+        receivables: Boolean(connector.receivables),
+        fiscal: Boolean(connector.fiscal),
       };
     },
   });

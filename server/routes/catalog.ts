@@ -17,6 +17,11 @@ export function registerCatalogRoutes(app: FastifyInstance) {
       credentialHelp: c.credentialHelp ?? null,
       oauth2: Boolean(c.oauth2),
       webhooks: Boolean(c.webhooks),
+      /** What the connection can do for notify, charge, settle and emit-nf nodes. */
+      messaging: c.messaging?.channel ?? null,
+      payments: c.payments?.kinds ?? [],
+      receivables: Boolean(c.receivables),
+      fiscal: Boolean(c.fiscal),
       rateLimit: c.rateLimit,
       entities: ENTITIES.filter((e) => c.entities[e]).map((e) => ({ entity: e, read: !!c.entities[e]?.read, write: !!c.entities[e]?.write })),
     })),

@@ -12,6 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlingSimulator } from '../../connectors/bling/simulator';
 import type { MercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
+import { claimCharge, recordCharge } from '../../server/payments/ledger';
 import { closeAll, connectSimulators, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
 import { mlOrdersToBling, runFlow } from '../support/fixtures';
 import type { Harness } from '../support/harness';
@@ -41,7 +42,8 @@ interface DomElement {
 function unnamedControls(page: Page): Promise<string[]> {
   return page.locator('html').evaluate((root) => {
     const document = root.ownerDocument;
-    const getComputedStyle = (el: DomElement) => document.defaultView!.getComputedStyle(el);
+    // `as never`: the same code type-checks with or without the DOM library (a dependency may pull it in).
+    const getComputedStyle = (el: DomElement) => document.defaultView!.getComputedStyle(el as never);
     const controls = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="tab"], [role="switch"], [role="application"], [tabindex]:not([tabindex="-1"])';
     const meaningful = (s: string | null | undefined) => /[\p{L}\p{N}]/u.test(s ?? '');
     const labelText = (label: DomElement) => {
@@ -70,14 +72,14 @@ function unnamedControls(page: Page): Promise<string[]> {
       }
       return candidates.find(meaningful);
     };
-    return [...document.querySelectorAll(controls)].filter(visible).filter((el) => !name(el)).map((el) => el.outerHTML.slice(0, 200));
+    return Array.from(document.querySelectorAll(controls) as unknown as ArrayLike<DomElement>).filter(visible).filter((el) => !name(el)).map((el) => el.outerHTML.slice(0, 200));
   });
 }
 
 /** The elements sticking out of the window on the right (what makes the page scroll sideways), none inside a scroller. */
 function overflowing(page: Page): Promise<{ scrollWidth: number; clientWidth: number; culprits: string[] }> {
   return page.locator('html').evaluate((root) => {
-    const culprits = [...root.ownerDocument.body.querySelectorAll('*')]
+    const culprits = Array.from(root.ownerDocument.body.querySelectorAll('*'))
       .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
       .filter((el) => !el.parentElement?.closest('.table-scroll, [data-testid="canvas"], pre'))
       .slice(0, 6)
@@ -155,6 +157,10 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
     Object.assign(ml.itemsBySku(bling.products.get(first)!.codigo)[0], { title: 'Camiseta editada no ML' });
     expect((await runFlow(h, syncFlowId)).counters).toMatchObject({ conflict: 1 });
     conflictId = (await h.api('GET', `/api/bindings?connectionId=${mlId}&status=conflict`)).body.bindings[0].id;
+
+    // A Pix charge waiting for payment, as a charge block would have left it.
+    const charge = await claimCharge(h.database.db, { tenantId: 'default', flowId: syncFlowId, nodeId: 'charge', recordKey: '1001', sourceConnectionId: blingId, runId: syncRunId }, { connectionId: null, kind: 'pix', amount: '59.90' });
+    await recordCharge(h.database.db, charge.row.id, { status: 'pending', details: { pixCopiaECola: '00020101021226850014br.gov.bcb.pix0136a629532e-7693-4846-852d-1bbff817b5a8520400005303986540559.905802BR6304ABCD' } });
 
     // Figures big enough to need a thousands separator, and a duration with a fraction.
     await h.database.db.execute(sql`update runs set created = 1500, finished_at = started_at + interval '1534 milliseconds' where id = ${syncRunId}`);
@@ -239,6 +245,17 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
         await page.keyboard.press('Enter');
         await expect.poll(() => page.getByTestId('node-panel').locator('h3').textContent()).toBe('Mapear campos');
         await reach(page.getByTestId('node-panel').locator('[data-kv="value"]').first());
+        // No block selected: the flow's alerts, one added by keyboard, its fields named.
+        await page.keyboard.press('Escape');
+        await page.locator('.svelte-flow__pane').click({ position: { x: 5, y: 5 } });
+        await reach(page.getByTestId('alert-add'));
+        await page.keyboard.press('Enter');
+        const recipient = page.getByTestId('alert-to');
+        await recipient.waitFor();
+        expect(await recipient.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+        expect(await unnamedControls(page), 'controls without a name (alerts)').toEqual([]);
+        await reach(page.getByTestId('alert-on-partial'));
+        await reach(page.getByTestId('alert-remove'));
       },
     },
     {
@@ -339,6 +356,25 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
         await reach(page.getByTestId('sign-out'));
         await page.keyboard.press('Escape');
         expect(await page.getByTestId('user-menu').getAttribute('open')).toBeNull();
+      },
+    },
+    {
+      name: 'charges',
+      hash: () => '#/charges',
+      ready: () => page.getByTestId('charges-table'),
+      async keyboard() {
+        await reach(page.getByTestId('charges-filter-status'));
+        const details = page.getByTestId('charge-toggle').first();
+        await reach(details);
+        await page.keyboard.press('Enter');
+        expect(await details.getAttribute('aria-expanded')).toBe('true');
+        expect(await unnamedControls(page), 'controls without a name (charge details)').toEqual([]);
+        await reach(page.getByTestId('charge-copy-paste-copy'));
+        // The tabs: one Tab stop, the arrow keys switch.
+        await reach(page.getByTestId('tab-charges'), { back: true });
+        await page.keyboard.press('ArrowRight');
+        await page.getByTestId('settlements-empty').waitFor();
+        expect(await page.getByTestId('tab-settlements').getAttribute('aria-selected')).toBe('true');
       },
     },
     {

@@ -14,6 +14,7 @@
  * - produtos/lojas: a product's code and price in one sales channel (loja);
  * - pedidos/vendas: list (no items), detail, POST, PUT, `PATCH /pedidos/vendas/{id}/situacoes/{idSituacao}` (204);
  * - contatos: list, detail, POST, PUT (204); CPF/CNPJ check digits are validated;
+ * - contas a receber: launched from an order's parcelas, listed, and settled ("baixa"): see receivables.ts;
  * - webhooks: `signWebhook(rawBody)` and `webhook(event, data)` build signed deliveries
  *   (`X-Bling-Signature-256: sha256=<hex HMAC-SHA256(body, client secret)>`); API writes also
  *   queue the delivery Bling would send in `webhookOutbox`.
@@ -23,6 +24,7 @@ import { hmacSha256 } from '../../http/signatures';
 import { basicAuth, bearerToken, type RunningSimulator, type SimRequest, type SimResponse, startSimServer } from '../../simulator-kit/server';
 import { FaultPlan, fixedWindow } from '../../simulator-kit/throttle';
 import { digitsOnly, isValidCnpj, isValidCpf } from './documents';
+import { type BlingReceipt, type BlingReceivable, receivablesOf } from './receivables';
 import {
   CONTACT_EXTRA_FIELDS,
   DATE,
@@ -106,6 +108,11 @@ export interface BlingSimulator extends RunningSimulator {
   /** Orders for existing contacts (one is seeded if there is none), with items of existing products when there are. */
   seedOrders(count: number, options?: { startAt?: number }): void;
   updateOrder(id: number, change: Partial<Omit<BlingOrder, 'id'>>): void;
+  /** Contas a receber, and every baixa accepted (a payment settled twice shows twice here). */
+  receivables: Map<number, BlingReceivable>;
+  receipts: BlingReceipt[];
+  /** "Lançar contas" of an order: its parcelas become open receivables (once). */
+  launchAccounts(orderId: number): BlingReceivable[];
   /** A product's balance in each deposit (the default deposit first). */
   balances(productId: number): Array<{ id: number; saldoFisico: number; saldoVirtual: number }>;
   /** `sha256=<hex HMAC-SHA256(rawBody, client secret)>`, the `X-Bling-Signature-256` header. */
@@ -822,6 +829,8 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
 
   const orderEvent = (o: BlingOrder) => ({ id: o.id, data: o.data, numero: o.numero, numeroLoja: o.numeroLoja, total: o.total, situacao: o.situacao, contato: { id: o.contato.id }, loja: o.loja });
 
+  const accounts = receivablesOf(orders, wrote);
+
   const orderRoutes = [
     {
       method: 'GET',
@@ -1082,6 +1091,7 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
       ...productRoutes,
       ...stockRoutes,
       ...orderRoutes,
+      ...accounts.routes,
       ...contactRoutes,
     ],
   });
@@ -1173,6 +1183,13 @@ export async function startBlingSimulator(options: BlingSimulatorOptions = {}): 
     },
     updateOrder(id, change) {
       touch(orders, 'order', id, change);
+    },
+    receivables: accounts.receivables,
+    receipts: accounts.receipts,
+    launchAccounts(orderId) {
+      const order = orders.get(orderId);
+      if (!order) throw new Error(`No Bling order ${orderId}`);
+      return accounts.launch(order);
     },
     balances,
     signWebhook,

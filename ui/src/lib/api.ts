@@ -82,6 +82,20 @@ export interface Connector {
   oauth2: boolean;
   webhooks: boolean;
   entities: Array<{ entity: string; read: boolean; write: boolean }>;
+  /** The channel a messaging connector sends through ('email', 'whatsapp'…), null for others; absent from older servers. */
+  messaging?: string | null;
+}
+
+/**
+ * Connectors that send messages, for a catalogue that does not say so itself (GET /api/connectors
+ * without `messaging`): the channels an alert or a notify block can use.
+ */
+const MESSAGING_CONNECTORS = ['smtp', 'whatsapp', 'webhook-out', 'sms-http'];
+/** Whether connections of this provider can carry an alert (e-mail, WhatsApp, webhook, SMS). */
+export function sendsMessages(provider: string, catalogue: Connector[]): boolean {
+  const connector = catalogue.find((c) => c.id === provider);
+  if (connector && 'messaging' in connector) return Boolean(connector.messaging);
+  return MESSAGING_CONNECTORS.includes(provider);
 }
 
 export interface Port {
@@ -115,6 +129,11 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema;
   'x-ponte-ref'?: string;
   'x-ponte-expression'?: boolean;
+  const?: unknown;
+  allOf?: JsonSchema[];
+  if?: JsonSchema;
+  then?: JsonSchema;
+  else?: JsonSchema;
 }
 
 export interface FlowNodeDoc {
@@ -135,6 +154,20 @@ export interface FlowDocument {
   nodes: FlowNodeDoc[];
   edges: FlowEdgeDoc[];
   layout?: Record<string, { x: number; y: number }>;
+  /** Who hears when a run ends badly: a message through a channel connection (see FlowAlert). */
+  alerts?: FlowAlert[];
+}
+export type AlertEnding = 'error' | 'partial';
+export const ALERT_ENDINGS: AlertEnding[] = ['error', 'partial'];
+export interface FlowAlert {
+  /** An e-mail, WhatsApp, webhook or SMS connection. */
+  connectionId: string;
+  /** An e-mail address or a phone (for webhooks, a label). */
+  to: string;
+  /** Which run endings alert; absent means both. */
+  on?: AlertEnding[];
+  /** WhatsApp: the approved template (kept as the document has it; the editor does not change it). */
+  template?: { name: string; language?: string };
 }
 export interface Flow {
   id: string;
@@ -232,7 +265,7 @@ export const listRuns = (q: { flowId?: string; status?: string; limit?: number }
 /** Mappings ("Mapeamentos"): which external record is the twin of which internal one. */
 export type BindingStatus = 'pending' | 'active' | 'orphan' | 'conflict';
 export const BINDING_STATUSES: BindingStatus[] = ['pending', 'active', 'orphan', 'conflict'];
-export const ENTITIES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices'];
+export const ENTITIES = ['products', 'stock', 'prices', 'orders', 'customers', 'invoices', 'payments'];
 
 export interface BindingConflict {
   fields: string[];
@@ -346,6 +379,65 @@ export const listApprovals = (q: { status?: string; flowId?: string; runId?: str
 };
 export const decideApprovals = (body: { ids: number[]; decision: 'approve' | 'reject'; reason?: string }) =>
   api<{ decided: number[]; refused: Array<{ id: number; reason: string }> }>('POST', '/api/approvals/decide', body);
+
+/** "Cobranças": charges (Pix, boleto) charge blocks created, and the payments settled at the ERP ("baixas"). */
+export type ChargeKind = 'pix' | 'pix-due' | 'boleto' | 'pix-static';
+export const CHARGE_KINDS: ChargeKind[] = ['pix', 'pix-due', 'boleto', 'pix-static'];
+export type ChargeStatus = 'creating' | 'pending' | 'paid' | 'cancelled' | 'failed';
+export const CHARGE_STATUSES: ChargeStatus[] = ['creating', 'pending', 'paid', 'cancelled', 'failed'];
+export interface Charge {
+  id: number;
+  flowId: string;
+  nodeId: string;
+  /** The order's key at the flow's source. */
+  recordKey: string;
+  sourceConnectionId: string;
+  /** The PSP or bank; null for a static Pix code Ponte builds itself. */
+  connectionId: string | null;
+  kind: ChargeKind;
+  /** txid (Pix) or seuNumero (boleto) at the provider. */
+  reference: string;
+  /** In reais, as a decimal string ("59.90"). */
+  amount: string;
+  status: ChargeStatus;
+  providerId: string | null;
+  /** What the payer needs: never secret. */
+  details: { pixCopiaECola?: string; location?: string; barcode?: string; digitableLine?: string; nossoNumero?: string; [key: string]: unknown };
+  runId: string;
+  error: string | null;
+  paidAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export type SettlementStatus = 'settling' | 'settled' | 'already' | 'failed';
+export const SETTLEMENT_STATUSES: SettlementStatus[] = ['settled', 'already', 'failed', 'settling'];
+export interface Settlement {
+  id: number;
+  paymentConnectionId: string;
+  /** The payment's id at the PSP (API Pix endToEndId). */
+  paymentId: string;
+  /** The charge's reference the payment names. */
+  reference: string;
+  chargeId: number | null;
+  erpConnectionId: string;
+  orderId: string | null;
+  amount: string;
+  status: SettlementStatus;
+  receivableId: string | null;
+  error: string | null;
+  runId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+const searchParams = (q: Record<string, string | number | undefined>) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') params.set(k, String(v));
+  return params;
+};
+export const listCharges = (q: { status?: string; flowId?: string; recordKey?: string; limit?: number }) =>
+  api<{ charges: Charge[] }>('GET', `/api/charges?${searchParams(q)}`).then((r) => r.charges);
+export const listSettlements = (q: { status?: string; reference?: string; limit?: number }) =>
+  api<{ settlements: Settlement[] }>('GET', `/api/settlements?${searchParams(q)}`).then((r) => r.settlements);
 
 /** The message of an API refusal: a 400 lists its problems, others carry one message. */
 export function errorText(err: unknown): string {

@@ -1,9 +1,9 @@
 /**
  * What differs between two flow documents, for the versions panel: nodes only in one, nodes whose
- * type, parameters or settings changed (per parameter path), and edges. Positions are left out:
- * moving a block is not a new version.
+ * type, parameters or settings changed (per parameter path), edges and alerts. Positions are left
+ * out: moving a block is not a new version.
  */
-import type { FlowDocument, FlowNodeDoc } from '../../lib/api';
+import type { FlowAlert, FlowDocument, FlowNodeDoc } from '../../lib/api';
 
 export interface ValueChange {
   /** e.g. "params.fields.price", "settings.retry.maximumAttempts", "typeVersion" */
@@ -16,7 +16,8 @@ export type DiffEntry =
   | { kind: 'node-added'; nodeId: string; type: string }
   | { kind: 'node-removed'; nodeId: string; type: string }
   | { kind: 'node-changed'; nodeId: string; type: string; changes: ValueChange[] }
-  | { kind: 'edge-added' | 'edge-removed'; from: string; to: string; fromPort: string; toPort: string };
+  | { kind: 'edge-added' | 'edge-removed'; from: string; to: string; fromPort: string; toPort: string }
+  | { kind: 'alert-added' | 'alert-removed'; to: string; connectionId: string };
 
 const edgeKey = (e: FlowDocument['edges'][number]) => `${e.from}:${e.fromPort ?? 'out'}→${e.to}:${e.toPort ?? 'in'}`;
 
@@ -39,6 +40,12 @@ export function diffDocuments(before: FlowDocument, after: FlowDocument): DiffEn
   const edge = (kind: 'edge-added' | 'edge-removed', e: FlowDocument['edges'][number]): DiffEntry => ({ kind, from: e.from, to: e.to, fromPort: e.fromPort ?? 'out', toPort: e.toPort ?? 'in' });
   for (const e of after.edges) if (!oldEdges.has(edgeKey(e))) out.push(edge('edge-added', e));
   for (const e of before.edges) if (!newEdges.has(edgeKey(e))) out.push(edge('edge-removed', e));
+  // An alert changed reads as the old one removed and the new one added: alerts have no id.
+  const alertKey = (a: FlowAlert) => JSON.stringify([a.connectionId, a.to, a.on ?? null, a.template ?? null]);
+  const oldAlerts = new Set((before.alerts ?? []).map(alertKey));
+  const newAlerts = new Set((after.alerts ?? []).map(alertKey));
+  for (const a of after.alerts ?? []) if (!oldAlerts.has(alertKey(a))) out.push({ kind: 'alert-added', to: a.to, connectionId: a.connectionId });
+  for (const a of before.alerts ?? []) if (!newAlerts.has(alertKey(a))) out.push({ kind: 'alert-removed', to: a.to, connectionId: a.connectionId });
   return out;
 }
 

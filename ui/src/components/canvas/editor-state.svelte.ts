@@ -1,8 +1,15 @@
 /**
  * State shared by the canvas editor and its node components: parameters, problems from the
- * last save and per-node run counts, keyed by node id. One editor is open at a time.
+ * last save and per-node run counts, keyed by node id; the flow's alerts and their problems, by
+ * position. One editor is open at a time.
  */
-import type { Connection, Counters, NodeType } from '../../lib/api';
+import type { Connection, Counters, FlowAlert, NodeType } from '../../lib/api';
+
+/** A save's refusal of one alert field (`to`, `connectionId`, `on`; '' for the alert as a whole). */
+export interface AlertProblem {
+  field: string;
+  message: string;
+}
 
 export const editor = $state({
   types: [] as NodeType[],
@@ -11,6 +18,9 @@ export const editor = $state({
   problems: {} as Record<string, string[]>,
   counts: {} as Record<string, Partial<Counters>>,
   running: false,
+  alerts: [] as FlowAlert[],
+  /** By the alert's position at the last save; -1 for problems with the list itself. */
+  alertProblems: {} as Record<number, AlertProblem[]>,
 });
 
 export function resetEditor() {
@@ -18,6 +28,8 @@ export function resetEditor() {
   editor.problems = {};
   editor.counts = {};
   editor.running = false;
+  editor.alerts = [];
+  editor.alertProblems = {};
 }
 
 export function typeOf(type: string): NodeType | undefined {

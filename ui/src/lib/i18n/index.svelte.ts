@@ -67,3 +67,10 @@ export function formatDuration(ms: number | null | undefined): string {
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s % 60)} s`;
 }
+
+/** An amount in reais as the API sends it ("59.90"): R$ 59,90 in Portuguese, R$59.90 in English. */
+export function formatMoney(amount: string | number | null | undefined): string {
+  const n = typeof amount === 'number' ? amount : Number(amount);
+  if (amount == null || amount === '' || !Number.isFinite(n)) return '—';
+  return n.toLocaleString(i18n.lang, { style: 'currency', currency: 'BRL' });
+}

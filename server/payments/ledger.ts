@@ -1,0 +1,125 @@
+/**
+ * The ledgers behind charge and settle nodes. A charge is claimed with its reference before the
+ * provider is called, so every retry asks for the same charge; a payment is claimed before the
+ * ERP is told, so a payment notified twice (or read again by a reprocess) is settled once.
+ */
+import { createHash } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { type ChargeStatus, charges, settlements } from '../db/schema';
+
+export type ChargeKind = (typeof charges.$inferSelect)['kind'];
+export type ChargeRow = typeof charges.$inferSelect;
+export type SettlementRow = typeof settlements.$inferSelect;
+
+/**
+ * The charge's id at the provider, derived from what it is for, so a retry cannot mint a second:
+ * API Pix txid 26-35 letters and digits; Pix static txid at most 25; Inter's seuNumero at most 15.
+ */
+export function chargeReference(scope: { tenantId: string; flowId: string; nodeId: string; recordKey: string }, kind: ChargeKind): string {
+  const digest = createHash('sha256').update([scope.tenantId, scope.flowId, scope.nodeId, scope.recordKey].join('\u0000')).digest('hex');
+  const length = kind === 'boleto' ? 15 : kind === 'pix-static' ? 25 : 32;
+  return `PNT${digest}`.slice(0, length).toUpperCase();
+}
+
+export interface ChargeScope {
+  tenantId: string;
+  flowId: string;
+  nodeId: string;
+  recordKey: string;
+  sourceConnectionId: string;
+  runId: string;
+}
+
+/** The record's charge: a fresh claim (`created: true`), or the one an earlier run made. */
+export async function claimCharge(db: Db, scope: ChargeScope, input: { connectionId: string | null; kind: ChargeKind; amount: string }): Promise<{ row: ChargeRow; created: boolean }> {
+  const reference = chargeReference(scope, input.kind);
+  const [row] = await db
+    .insert(charges)
+    .values({ ...scope, connectionId: input.connectionId, kind: input.kind, reference, amount: input.amount })
+    .onConflictDoNothing({ target: [charges.flowId, charges.nodeId, charges.recordKey] })
+    .returning();
+  if (row) return { row, created: true };
+  const [existing] = await db
+    .select()
+    .from(charges)
+    .where(and(eq(charges.flowId, scope.flowId), eq(charges.nodeId, scope.nodeId), eq(charges.recordKey, scope.recordKey)));
+  return { row: existing, created: false };
+}
+
+export async function recordCharge(db: Db, id: number, change: { status: ChargeStatus; providerId?: string | null; details?: Record<string, unknown>; error?: string | null; runId?: string }) {
+  await db
+    .update(charges)
+    .set({ ...change, updatedAt: new Date() })
+    .where(eq(charges.id, id));
+}
+
+export async function chargeByReference(db: Db, tenantId: string, reference: string): Promise<ChargeRow | undefined> {
+  const [row] = await db.select().from(charges).where(and(eq(charges.tenantId, tenantId), eq(charges.reference, reference)));
+  return row;
+}
+
+/**
+ * Claims a payment for settlement: `settle` when this run should tell the ERP (a fresh claim, or
+ * one an earlier attempt left unfinished: `retry`), or the earlier outcome when it is done.
+ */
+export async function claimSettlement(
+  db: Db,
+  input: { tenantId: string; paymentConnectionId: string; paymentId: string; reference: string; chargeId: number | null; erpConnectionId: string; amount: string; runId: string },
+): Promise<{ settle: true; row: SettlementRow; retry: boolean } | { settle: false; row: SettlementRow }> {
+  const [row] = await db.insert(settlements).values(input).onConflictDoNothing({ target: [settlements.paymentConnectionId, settlements.paymentId] }).returning();
+  if (row) return { settle: true, row, retry: false };
+  const [existing] = await db
+    .select()
+    .from(settlements)
+    .where(and(eq(settlements.paymentConnectionId, input.paymentConnectionId), eq(settlements.paymentId, input.paymentId)));
+  if (existing.status === 'settling' || existing.status === 'failed') {
+    await db.update(settlements).set({ runId: input.runId, updatedAt: new Date() }).where(eq(settlements.id, existing.id));
+    return { settle: true, row: existing, retry: existing.status === 'settling' };
+  }
+  return { settle: false, row: existing };
+}
+
+export async function recordSettlement(db: Db, id: number, change: { status: SettlementRow['status']; orderId?: string | null; receivableId?: string | null; error?: string | null }) {
+  await db
+    .update(settlements)
+    .set({ ...change, updatedAt: new Date() })
+    .where(eq(settlements.id, id));
+}
+
+/** A charge paid: settled (or found settled) at the ERP. */
+export async function markChargePaid(db: Db, id: number, paidAt: string) {
+  await db.update(charges).set({ status: 'paid', paidAt: sql`${paidAt}::timestamptz`, updatedAt: new Date() }).where(eq(charges.id, id));
+}
+
+export interface ChargeFilter {
+  status?: ChargeStatus;
+  flowId?: string;
+  recordKey?: string;
+  limit?: number;
+}
+
+export async function listCharges(db: Db, tenantId: string, f: ChargeFilter = {}) {
+  const conds = [eq(charges.tenantId, tenantId)];
+  if (f.status) conds.push(eq(charges.status, f.status));
+  if (f.flowId) conds.push(eq(charges.flowId, f.flowId));
+  if (f.recordKey) conds.push(eq(charges.recordKey, f.recordKey));
+  return db
+    .select()
+    .from(charges)
+    .where(and(...conds))
+    .orderBy(desc(charges.id))
+    .limit(Math.min(f.limit ?? 100, 500));
+}
+
+export async function listSettlements(db: Db, tenantId: string, f: { reference?: string; status?: SettlementRow['status']; limit?: number } = {}) {
+  const conds = [eq(settlements.tenantId, tenantId)];
+  if (f.reference) conds.push(eq(settlements.reference, f.reference));
+  if (f.status) conds.push(eq(settlements.status, f.status));
+  return db
+    .select()
+    .from(settlements)
+    .where(and(...conds))
+    .orderBy(desc(settlements.id))
+    .limit(Math.min(f.limit ?? 100, 500));
+}

@@ -1,0 +1,179 @@
+/**
+ * Orders become authorised NF-e through a real Ponte and the SEFAZ simulator (SOAP 4.00 over
+ * mutual TLS with the seller's A1 certificate): one invoice per order, a timeout that hid an
+ * authorisation resolved by consulting the key (never by numbering again), a rejection shown with
+ * its cStat and fix, and a wrong certificate password said in words.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
+import { type SefazSimulator, startSefazSimulator } from '../connectors/sefaz/simulator';
+import { parseAccessKey, validateNfe, verifyNfeSignature } from '../fiscal';
+import { type Harness, startHarness } from './support/harness';
+
+const ISSUER_CNPJ = '11222333000181';
+const PASSWORD = 'senha-do-a1';
+
+describe('emit-nf: orders to authorised NF-e', () => {
+  let h: Harness;
+  let bling: BlingSimulator;
+  let sefaz: SefazSimulator;
+  let blingId: string;
+  let sefazId: string;
+  let flowId: string;
+
+  const issuer = {
+    cnpj: ISSUER_CNPJ,
+    ie: '123456789012',
+    name: 'LOJA EXEMPLO LTDA',
+    crt: 1,
+    address: { street: 'Rua Augusta', number: '100', district: 'Consolacao', cityCode: '3550308', city: 'Sao Paulo', uf: 'SP', postalCode: '01305000' },
+  };
+  const conn = async (body: object) => {
+    const res = await h.api('POST', '/api/connections', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const flowWith = async (name: string, connectionId: string) => {
+    const flow = await h.api('POST', '/api/flows', {
+      name,
+      document: {
+        schemaVersion: 1,
+        nodes: [
+          { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} },
+          { id: 'orders', type: 'fetch', typeVersion: 1, params: { connectionId: blingId, entity: 'orders' } },
+          {
+            id: 'nfe',
+            type: 'emit-nf',
+            typeVersion: 1,
+            params: {
+              connectionId,
+              model: 55,
+              series: 1,
+              items: 'itens.{"code": codigo, "description": descricao, "ncm": "61091000", "unit": unidade, "quantity": quantidade, "unitPrice": valor}',
+              recipient:
+                '{"document": "52998224725", "name": "Maria da Silva", "ieIndicator": 9, "address": {"street": "Rua das Flores", "number": "10", "district": "Centro", "cityCode": "3550308", "city": "Sao Paulo", "uf": "SP", "postalCode": "01001000"}}',
+              taxes: { csosn: '102', pisCst: '49', cofinsCst: '49' },
+              additionalInfo: '"Pedido " & $string(numero)',
+            },
+          },
+        ],
+        edges: [
+          { from: 'start', fromPort: 'out', to: 'orders' },
+          { from: 'orders', fromPort: 'out', to: 'nfe' },
+        ],
+      },
+    });
+    expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+    expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
+    return flow.body.id as string;
+  };
+  const runNow = async (id: string) => h.waitForRunEnd((await h.api('POST', `/api/flows/${id}/runs`)).body.runId, 120_000);
+  const documents = async () => (await h.api('GET', '/api/fiscal/documents')).body.documents as Array<{ id: number; recordKey: string; number: number; status: string; cStat: string; protocol: string; accessKey: string; attempts: number }>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    bling = await startBlingSimulator({ requestsPerSecond: 0 });
+    bling.seedProducts(3);
+    bling.seedContacts(2);
+    bling.seedOrders(2);
+    sefaz = await startSefazSimulator();
+    blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 }, orderDetails: true } });
+    sefazId = await conn({
+      name: 'SEFAZ-SP (homologação)',
+      provider: 'sefaz',
+      baseUrl: sefaz.url,
+      credentials: { certificate: sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD }), certificatePassword: PASSWORD, caCertificate: sefaz.caCertificate },
+      settings: { uf: 'SP', environment: 2, issuer, rateLimit: { requestsPerSecond: 0 } },
+    });
+    flowId = await flowWith('Notas dos pedidos', sefazId);
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await bling?.close();
+    await sefaz?.close();
+  });
+
+  it('issues one authorised, signed, schema-valid NF-e per order, and none twice', async () => {
+    const run = await runNow(flowId);
+    expect(run.status, JSON.stringify(run)).toBe('success');
+    expect(run.counters).toMatchObject({ processed: 2, created: 2, failed: 0 });
+    const docs = await documents();
+    expect(docs.map((d) => [d.status, d.cStat, d.number]).sort()).toEqual([
+      ['authorized', '100', 1],
+      ['authorized', '100', 2],
+    ]);
+    expect(sefaz.authorized.size).toBe(2);
+
+    for (const doc of docs) {
+      const res = await h.app.inject({ method: 'GET', url: `/api/fiscal/documents/${doc.id}/xml`, headers: h.auth });
+      const proc = res.body;
+      // Checked here with the official XSDs and the certificate in the XML, apart from what the node checked.
+      expect(await validateNfe(proc, 'nfeProc')).toEqual([]);
+      const nfe = proc.slice(proc.indexOf('<NFe'), proc.indexOf('</NFe>') + '</NFe>'.length);
+      expect(verifyNfeSignature(nfe)).toMatchObject({ valid: true });
+      expect(proc).toContain(`<nProt>${doc.protocol}</nProt>`);
+      expect(proc).toContain('NF-E EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL');
+      const key = parseAccessKey(doc.accessKey);
+      expect(key).toMatchObject({ issuerDocument: ISSUER_CNPJ, model: 55, series: 1, number: doc.number });
+      expect(sefaz.authorized.get(doc.accessKey)?.protocol).toBe(doc.protocol);
+    }
+
+    const again = await runNow(flowId);
+    expect(again.counters).toMatchObject({ processed: 2, created: 0, skipped: 2 });
+    expect(sefaz.authorized.size).toBe(2);
+    expect(sefaz.requests.NFeAutorizacao4).toBe(2);
+  });
+
+  it('resolves a send whose answer was lost by consulting the key: one invoice, one number', async () => {
+    bling.seedOrders(1, { startAt: 2 });
+    sefaz.authorizeThenDrop();
+    const run = await runNow(flowId);
+    expect(run.status, JSON.stringify(run)).toBe('success');
+    const docs = await documents();
+    const third = docs.find((d) => d.number === 3)!;
+    expect(third).toMatchObject({ status: 'authorized', cStat: '100', attempts: 1 });
+    expect(docs.map((d) => d.number).sort()).toEqual([1, 2, 3]);
+    // SEFAZ holds exactly one note for that order, the one the lost answer was about.
+    expect(sefaz.authorized.size).toBe(3);
+    expect([...sefaz.authorized.values()].filter((n) => n.number === 3)).toHaveLength(1);
+    expect(sefaz.requests.NFeConsultaProtocolo4).toBeGreaterThanOrEqual(1);
+    const records = (await h.api('GET', `/api/runs/${run.id}/records`)).body.records as Array<{ recordKey: string; outcome: string; message: string }>;
+    expect(records.find((r) => r.recordKey === third.recordKey)).toMatchObject({ outcome: 'created', message: expect.stringMatching(/after consulting SEFAZ/) });
+  });
+
+  it('shows a rejection with its cStat and fix, keeps its number, and authorises it on reprocess', async () => {
+    bling.seedOrders(1, { startAt: 3 });
+    sefaz.rejectNext('778', 'Rejeição: Informado NCM inexistente');
+    const run = await runNow(flowId);
+    expect(run.status).toBe('partial');
+    const failed = (await h.api('GET', `/api/runs/${run.id}/records?outcome=failed`)).body.records;
+    expect(failed).toEqual([expect.objectContaining({ message: expect.stringMatching(/rejected invoice 4 \(series 1\): 778 Rejeição: Informado NCM inexistente/), hint: expect.stringMatching(/NCM/i) })]);
+    expect((await h.api('GET', '/api/fiscal/unused-numbers')).body.numbers).toEqual([expect.objectContaining({ number: 4, cStat: '778' })]);
+
+    const reprocess = await h.api('POST', `/api/runs/${run.id}/reprocess`);
+    expect(reprocess.status).toBe(202);
+    const fixed = await h.waitForRunEnd(reprocess.body.runId, 120_000);
+    expect(fixed.status).toBe('success');
+    const doc = (await documents()).find((d) => d.number === 4)!;
+    expect(doc.status).toBe('authorized');
+    expect((await documents()).map((d) => d.number).sort()).toEqual([1, 2, 3, 4]);
+    expect((await h.api('GET', '/api/fiscal/unused-numbers')).body.numbers).toEqual([]);
+  });
+
+  it('fails with a clear message when the certificate password is wrong, sending nothing', async () => {
+    const wrong = await conn({
+      name: 'SEFAZ com senha errada',
+      provider: 'sefaz',
+      baseUrl: sefaz.url,
+      credentials: { certificate: sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD }), certificatePassword: 'nao-e-essa', caCertificate: sefaz.caCertificate },
+      settings: { uf: 'SP', environment: 2, issuer, rateLimit: { requestsPerSecond: 0 } },
+    });
+    const before = sefaz.requests.NFeAutorizacao4;
+    const tested = await h.api('POST', `/api/connections/${wrong}/test`);
+    expect(JSON.stringify(tested.body)).toMatch(/certificate password is wrong/);
+    const run = await runNow(await flowWith('Notas com senha errada', wrong));
+    expect(run.status).toBe('error');
+    expect(run.error).toMatch(/certificate password is wrong/);
+    expect(sefaz.requests.NFeAutorizacao4).toBe(before);
+  });
+});
