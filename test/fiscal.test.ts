@@ -116,7 +116,13 @@ describe('emit-nf: orders to authorised NF-e', () => {
       const key = parseAccessKey(doc.accessKey);
       expect(key).toMatchObject({ issuerDocument: ISSUER_CNPJ, model: 55, series: 1, number: doc.number });
       expect(sefaz.authorized.get(doc.accessKey)?.protocol).toBe(doc.protocol);
+      const danfe = await h.app.inject({ method: 'GET', url: `/api/fiscal/documents/${doc.id}/danfe.pdf`, headers: h.auth });
+      expect(danfe.headers['content-type']).toBe('application/pdf');
+      expect(danfe.rawPayload.subarray(0, 4).toString()).toBe('%PDF');
     }
+    // What the node passed on, for a notify node: the key, the protocol and the links.
+    const records = (await h.api('GET', `/api/runs/${run.id}/records`)).body.records;
+    expect(records.every((r: { outcome: string }) => r.outcome === 'created')).toBe(true);
 
     const again = await runNow(flowId);
     expect(again.counters).toMatchObject({ processed: 2, created: 0, skipped: 2 });
@@ -158,6 +164,24 @@ describe('emit-nf: orders to authorised NF-e', () => {
     expect(doc.status).toBe('authorized');
     expect((await documents()).map((d) => d.number).sort()).toEqual([1, 2, 3, 4]);
     expect((await h.api('GET', '/api/fiscal/unused-numbers')).body.numbers).toEqual([]);
+  });
+
+  it("shows whose certificate it is and until when, and warns 30 days before it expires", async () => {
+    const shown = (await h.api('GET', `/api/connections/${sefazId}`)).body.certificate;
+    expect(shown).toMatchObject({ subject: expect.stringContaining(ISSUER_CNPJ), expired: false, expiresSoon: false });
+    expect(shown.daysLeft).toBeGreaterThan(30);
+    expect(JSON.stringify((await h.api('GET', '/api/hub')).body.certificatesExpiring)).not.toContain(sefazId);
+
+    const soon = await conn({
+      name: 'SEFAZ (certificado vencendo)',
+      provider: 'sefaz',
+      baseUrl: sefaz.url,
+      credentials: { certificate: sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD, notAfter: new Date(Date.now() + 10 * 86_400_000) }), certificatePassword: PASSWORD },
+      settings: { uf: 'SP', environment: 2, issuer },
+    });
+    expect((await h.api('GET', `/api/connections/${soon}`)).body.certificate).toMatchObject({ expiresSoon: true, expired: false, daysLeft: 9 });
+    expect((await h.api('GET', '/api/hub')).body.certificatesExpiring).toEqual([expect.objectContaining({ connectionId: soon, daysLeft: 9 })]);
+    await h.api('DELETE', `/api/connections/${soon}`);
   });
 
   it('fails with a clear message when the certificate password is wrong, sending nothing', async () => {

@@ -20,7 +20,7 @@ export const chargeNode: NodeDefinition = {
   params: {
     type: 'object',
     additionalProperties: false,
-    required: ['amount'],
+    required: ['kind', 'amount'],
     properties: {
       kind: { type: 'string', enum: [...CHARGE_KINDS], default: 'pix', title: 'Kind', description: 'pix: immediate (cob); pix-due: with a due date (cobv); boleto; pix-static: a BR Code with the key, built by Ponte' },
       connectionId: { ...connectionParams.connectionId, description: 'The PSP (Pix) or bank (boleto); not used for pix-static' },
@@ -39,6 +39,7 @@ export const chargeNode: NodeDefinition = {
     allOf: [
       { if: { properties: { kind: { const: 'pix-static' } }, required: ['kind'] }, then: { required: ['pixKey', 'merchantName', 'merchantCity'] }, else: { required: ['connectionId'] } },
       { if: { properties: { kind: { enum: ['pix-due', 'boleto'] } }, required: ['kind'] }, then: { required: ['dueDate', 'payerName', 'payerDocument'] } },
+      { if: { properties: { kind: { const: 'boleto' } }, required: ['kind'] }, then: { required: ['payerAddress'] } },
     ],
   },
   inputs: [recordsIn],

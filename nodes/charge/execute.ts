@@ -4,11 +4,11 @@
  * bank under that reference, so a retried or reprocessed run gets the same charge back. The
  * record goes on with `cobranca` (copia e cola, barcode, line) for a notify node to send.
  */
-import { ConfigError, ConnectorError, hintFor } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, hintFor, ValidationError } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection } from '../../connectors/runtime';
 import type { Charge, ChargeRequest, PaymentsSupport, SyncRecord } from '../../connectors/types';
-import { amountToCents, buildBrCode, formatCents } from '../../payments';
+import { amountToCents, buildBrCode, formatCents, parseDigitableLine } from '../../payments';
 import { type ChargeKind, claimCharge, recordCharge } from '../../server/payments/ledger';
 import type { EffectContext, EffectExecutor, OutcomeRow } from '../executor';
 import { asText, compileRecordExpression, type RecordExpression } from '../record-expressions';
@@ -35,7 +35,7 @@ const publicCharge = (kind: ChargeKind, reference: string, charge: Omit<Charge, 
 
 export const chargeExecutor: EffectExecutor = {
   async executePage(ctx, params, records) {
-    const kind = (params.kind as ChargeKind | undefined) ?? 'pix';
+    const kind = params.kind as ChargeKind;
     const provider = kind === 'pix-static' ? null : await openProvider(ctx, params.connectionId as string, kind);
     const exprs = Object.fromEntries(
       (['amount', 'dueDate', 'payerName', 'payerDocument', 'payerEmail', 'payerAddress', 'description'] as const).map((name) => [name, compileRecordExpression(params[name])]),
@@ -84,6 +84,7 @@ export const chargeExecutor: EffectExecutor = {
           kind === 'pix-static'
             ? staticCharge(params, request.amount, row.reference)
             : await withInlineRetry(() => provider!.payments.createCharge(provider!.ctx, { ...request, reference: row.reference }), { signal: ctx.signal });
+        if (charge.digitableLine) checkBoletoLine(charge.digitableLine, request.amount);
         const details = publicCharge(kind, row.reference, charge);
         await recordCharge(ctx.db, row.id, { status: charge.status === 'paid' ? 'paid' : 'pending', providerId: charge.providerId, details, error: null, runId: ctx.runId });
         outcomes.push({ recordKey: record.key, outcome: 'created', externalId: charge.providerId, message: `Charge ${row.reference}: ${request.amount}`, payload: details });
@@ -123,4 +124,13 @@ async function addressOf(expression: RecordExpression | null, record: SyncRecord
     return v === undefined || v === null || v === '' ? undefined : String(v);
   };
   return { street: text('street'), number: text('number'), district: text('district'), city: text('city'), state: text('state'), postalCode: text('postalCode')?.replace(/\D/g, '') };
+}
+
+/**
+ * A boleto the bank issued is checked before the payer gets it: the line's FEBRABAN check digits
+ * and its amount. A wrong line would be refused at every bank counter.
+ */
+function checkBoletoLine(line: string, amount: string) {
+  const parsed = parseDigitableLine(line);
+  if (parsed.amountCents !== amountToCents(amount)) throw new ValidationError(`The bank returned a boleto of ${formatCents(parsed.amountCents)} for a charge of ${amount}: not sent to the payer`);
 }

@@ -285,7 +285,7 @@ function withInvoice(record: SyncRecord, doc: FiscalDocument): SyncRecord {
     ...record,
     data: {
       ...record.data,
-      nfe: { documentId: doc.id, model: doc.model, series: doc.series, number: doc.number, accessKey: doc.accessKey, protocol: doc.protocol, status: doc.status, xmlUrl: `/api/fiscal/documents/${doc.id}/xml` },
+      nfe: { documentId: doc.id, model: doc.model, series: doc.series, number: doc.number, accessKey: doc.accessKey, protocol: doc.protocol, status: doc.status, xmlUrl: `/api/fiscal/documents/${doc.id}/xml`, danfeUrl: `/api/fiscal/documents/${doc.id}/danfe.pdf` },
     },
   };
 }

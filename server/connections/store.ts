@@ -9,6 +9,7 @@ import { ConfigError } from '../../connectors/http/errors';
 import { connectorFor, type OpenableConnection } from '../../connectors/runtime';
 import type { Db } from '../db/client';
 import { connections, flows } from '../db/schema';
+import { certificateStatus } from './certificate';
 import { NotFoundError } from '../errors';
 import { maskSecret, type SecretBox } from '../secrets/crypto';
 import type { ConnectionFields } from './validate';
@@ -135,7 +136,14 @@ export function publicConnection(row: ConnectionRow, box: SecretBox, publicUrl: 
   const masked: Record<string, string> = {};
   for (const [field, value] of Object.entries(creds)) masked[field] = connector.credentialSchema.properties[field]?.secret ? maskSecret(value) : value;
   const { credentials: _sealed, webhookToken: _token, ...rest } = row;
-  return { ...rest, providerName: connector.name, baseUrl: row.baseUrl ?? connector.defaultBaseUrl, credentials: masked, webhookUrl: webhookUrl(publicUrl, row, box) };
+  return {
+    ...rest,
+    providerName: connector.name,
+    baseUrl: row.baseUrl ?? connector.defaultBaseUrl,
+    credentials: masked,
+    webhookUrl: webhookUrl(publicUrl, row, box),
+    certificate: certificateStatus(connector, creds),
+  };
 }
 
 export interface ConnectionHooks {

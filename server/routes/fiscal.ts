@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app';
 import type { FiscalStatus } from '../db/schema';
-import { NotFoundError } from '../errors';
+import { renderDanfe } from '../../fiscal/danfe';
+import { ConflictError, NotFoundError } from '../errors';
 import { type FiscalDocument, getDocument, listDocuments, unusedNumbers } from '../fiscal/ledger';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -56,6 +57,26 @@ export function registerFiscalRoutes(app: FastifyInstance, deps: AppDeps) {
         .type('application/xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}"`)
         .send(doc.procXml ?? doc.xml);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/fiscal/documents/:id/danfe.pdf',
+    {
+      config: { permission: 'view' },
+      schema: { tags: ['fiscal'], summary: 'The DANFE (PDF) of an authorised invoice: A4 for an NF-e, an 80 mm receipt for an NFC-e; rendered from the nfeProc on each request', params: idParam },
+    },
+    async (req, reply) => {
+      const doc = await getDocument(db, req.auth.tenantId, req.params.id);
+      if (!doc) throw new NotFoundError(`Invoice ${req.params.id} not found`);
+      // A denied note has a merged protocol too, but no DANFE: it authorises nothing.
+      if (doc.status !== 'authorized' || !doc.procXml) {
+        throw new ConflictError(`Invoice ${doc.number} (series ${doc.series}) has no authorisation protocol (status ${doc.status}${doc.cStat ? `, cStat ${doc.cStat}` : ''}): a DANFE exists only for an authorised invoice`);
+      }
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${doc.accessKey}-danfe.pdf"`)
+        .send(await renderDanfe(doc.procXml));
     },
   );
 

@@ -5,6 +5,8 @@ import { audit } from '../audit/log';
 import { actorOf } from '../auth/hooks';
 import type { AppDeps } from '../app';
 import { runRecords } from '../db/schema';
+import { connectorFor } from '../../connectors/runtime';
+import { certificateStatus } from '../connections/certificate';
 import { listConnections } from '../connections/store';
 import { redactSecrets } from '../connections/test-connection';
 import { BadInput } from '../errors';
@@ -177,9 +179,15 @@ export function registerRunActionRoutes(app: FastifyInstance, deps: AppDeps) {
     },
   );
 
-  app.get('/api/hub', { config: { permission: 'view' }, schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection; records waiting for approval' } }, async (req) =>
-    hubFigures(db, req.auth.tenantId),
-  );
+  app.get('/api/hub', { config: { permission: 'view' }, schema: { tags: ['runs'], summary: 'Hub figures: active integrations, last successful sync, errors in 24 h, records this month — overall and per connection; records waiting for approval; certificates expiring within 30 days' } }, async (req) => {
+    const figures = await hubFigures(db, req.auth.tenantId);
+    const certificatesExpiring = [];
+    for (const c of await listConnections(db, req.auth.tenantId)) {
+      const status = certificateStatus(connectorFor(c.provider), deps.box.open<Record<string, string>>(c.credentials));
+      if (status && 'daysLeft' in status && status.expiresSoon) certificatesExpiring.push({ connectionId: c.id, name: c.name, subject: status.subject, notAfter: status.notAfter, daysLeft: status.daysLeft });
+    }
+    return { ...figures, certificatesExpiring };
+  });
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlingSimulator } from '../../connectors/bling/simulator';
 import type { MercadoLivreSimulator } from '../../connectors/mercadolivre/simulator';
 import { claimCharge, recordCharge } from '../../server/payments/ledger';
+import { storeSigned, updateDocument } from '../../server/fiscal/ledger';
 import { closeAll, connectSimulators, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
 import { mlOrdersToBling, runFlow } from '../support/fixtures';
 import type { Harness } from '../support/harness';
@@ -161,6 +162,13 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
     // A Pix charge waiting for payment, as a charge block would have left it.
     const charge = await claimCharge(h.database.db, { tenantId: 'default', flowId: syncFlowId, nodeId: 'charge', recordKey: '1001', sourceConnectionId: blingId, runId: syncRunId }, { connectionId: null, kind: 'pix', amount: '59.90' });
     await recordCharge(h.database.db, charge.row.id, { status: 'pending', details: { pixCopiaECola: '00020101021226850014br.gov.bcb.pix0136a629532e-7693-4846-852d-1bbff817b5a8520400005303986540559.905802BR6304ABCD' } });
+
+    // An invoice SEFAZ rejected, as an emit-nf block would have left it (the screen reads no XML).
+    const invoice = await storeSigned(h.database.db, {
+      tenantId: 'default', status: 'signed', connectionId: 'sefaz', flowId: syncFlowId, nodeId: 'nota', recordKey: '1001', issuerCnpj: '58716523000119',
+      model: 55, environment: 2, series: 1, number: 7, accessKey: '35261158716523000119550010000000071204816320', xml: '<NFe/>', total: '59.90', runId: syncRunId,
+    });
+    await updateDocument(h.database.db, invoice.row.id, { status: 'rejected', cStat: '778', reason: 'Rejeição: Informado NCM inexistente' });
 
     // Figures big enough to need a thousands separator, and a duration with a fraction.
     await h.database.db.execute(sql`update runs set created = 1500, finished_at = started_at + interval '1534 milliseconds' where id = ${syncRunId}`);
@@ -375,6 +383,21 @@ describe.skipIf(!hasChromium)('browser UI: accessibility and layout (needs Chrom
         await page.keyboard.press('ArrowRight');
         await page.getByTestId('settlements-empty').waitFor();
         expect(await page.getByTestId('tab-settlements').getAttribute('aria-selected')).toBe('true');
+      },
+    },
+    {
+      name: 'invoices',
+      hash: () => '#/invoices',
+      ready: () => page.getByTestId('invoices-table'),
+      async keyboard() {
+        await reach(page.getByTestId('invoices-filter-status'));
+        const details = page.getByTestId('invoice-toggle').first();
+        await reach(details);
+        await page.keyboard.press('Enter');
+        expect(await details.getAttribute('aria-expanded')).toBe('true');
+        expect(await unnamedControls(page), 'controls without a name (invoice details)').toEqual([]);
+        await reach(page.getByTestId('invoice-key-copy'));
+        await reach(page.getByTestId('invoice-xml'));
       },
     },
     {

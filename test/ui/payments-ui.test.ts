@@ -199,11 +199,11 @@ describe.skipIf(!hasChromium)('browser UI: flow alerts and charges (needs Chromi
     expect(await shown()).toEqual(['kind', 'connectionId', 'amount', 'expiresInHours', 'payerEmail', 'description']);
     expect(await requiredOnes()).toEqual(['kind', 'connectionId', 'amount']);
     // The others stay one click away.
-    expect(await form.getByTestId('params-others').locator('summary').textContent()).toBe('Campos não usados com esta escolha (6)');
+    expect(await form.getByTestId('params-others').locator('summary').textContent()).toBe('Campos não usados com esta escolha (7)');
 
     await kind.selectOption('boleto');
-    await expect.poll(shown).toEqual(['kind', 'connectionId', 'amount', 'dueDate', 'expiresInHours', 'payerName', 'payerDocument', 'payerEmail', 'description']);
-    expect(await requiredOnes()).toEqual(['kind', 'connectionId', 'amount', 'dueDate', 'payerName', 'payerDocument']);
+    await expect.poll(shown).toEqual(['kind', 'connectionId', 'amount', 'dueDate', 'expiresInHours', 'payerName', 'payerDocument', 'payerEmail', 'payerAddress', 'description']);
+    expect(await requiredOnes()).toEqual(['kind', 'connectionId', 'amount', 'dueDate', 'payerName', 'payerDocument', 'payerAddress']);
     expect(await form.locator('label.field:has([name="dueDate"]) span').first().textContent()).toContain('Vencimento');
 
     await kind.selectOption('pix-static');

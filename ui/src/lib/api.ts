@@ -69,6 +69,8 @@ export interface Connection {
   credentials: Record<string, string>;
   webhookUrl: string;
   settings: Record<string, any>;
+  /** The client certificate the connection presents (SEFAZ A1, PSP, bank); null when it has none. */
+  certificate?: { subject: string; notAfter: string; daysLeft: number; expired: boolean; expiresSoon: boolean } | { problem: string } | null;
   updatedAt?: string;
 }
 
@@ -438,6 +440,56 @@ export const listCharges = (q: { status?: string; flowId?: string; recordKey?: s
   api<{ charges: Charge[] }>('GET', `/api/charges?${searchParams(q)}`).then((r) => r.charges);
 export const listSettlements = (q: { status?: string; reference?: string; limit?: number }) =>
   api<{ settlements: Settlement[] }>('GET', `/api/settlements?${searchParams(q)}`).then((r) => r.settlements);
+
+/** "Notas fiscais": the NF-e / NFC-e the emit-nf blocks issued, and the numbers left to void. */
+export type FiscalStatus = 'signed' | 'sending' | 'authorized' | 'rejected' | 'denied';
+export const FISCAL_STATUSES: FiscalStatus[] = ['authorized', 'rejected', 'denied', 'sending', 'signed'];
+export interface FiscalDocument {
+  id: number;
+  connectionId: string;
+  flowId: string;
+  nodeId: string;
+  /** The order's key at the flow's source. */
+  recordKey: string;
+  issuerCnpj: string;
+  /** 55 NF-e, 65 NFC-e. */
+  model: number;
+  /** 1 produção, 2 homologação. */
+  environment: number;
+  series: number;
+  number: number;
+  /** 44 digits. */
+  accessKey: string;
+  status: FiscalStatus;
+  cStat: string | null;
+  reason: string | null;
+  protocol: string | null;
+  /** vNF in reais, as a decimal string ("112.00"). */
+  total: string;
+  runId: string;
+  attempts: number;
+  authorizedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Whether SEFAZ's protocol is merged in (the XML is then the nfeProc). */
+  hasProc: boolean;
+}
+/** A number a rejected invoice holds: void it at SEFAZ ("inutilizar") if the order will not be invoiced. */
+export interface UnusedNumber {
+  issuerCnpj: string;
+  model: number;
+  environment: number;
+  series: number;
+  number: number;
+  recordKey: string;
+  cStat: string | null;
+  reason: string | null;
+}
+export const listFiscalDocuments = (q: { status?: string; flowId?: string; recordKey?: string; limit?: number }) =>
+  api<{ documents: FiscalDocument[] }>('GET', `/api/fiscal/documents?${searchParams(q)}`).then((r) => r.documents);
+export const listUnusedNumbers = () => api<{ numbers: UnusedNumber[] }>('GET', '/api/fiscal/unused-numbers').then((r) => r.numbers);
+export const fiscalXmlUrl = (id: number) => `/api/fiscal/documents/${id}/xml`;
+export const danfeUrl = (id: number) => `/api/fiscal/documents/${id}/danfe.pdf`;
 
 /** The message of an API refusal: a 400 lists its problems, others carry one message. */
 export function errorText(err: unknown): string {
