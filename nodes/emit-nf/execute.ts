@@ -93,6 +93,7 @@ export const emitNfExecutor: EffectExecutor = {
           outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', externalId: doc.accessKey, message: `SEFAZ denied invoice ${doc.number} (${doc.cStat}: ${doc.reason}); its number is spent`, hint: cstatHint(doc.cStat ?? '') });
           continue;
         }
+        let outcome: SefazOutcome | undefined;
         // An earlier attempt may have reached SEFAZ: ask before sending anything.
         if (doc && (doc.status === 'signed' || doc.status === 'sending')) {
           const known = await issuing.fiscal.consult(sefaz, doc.accessKey, model);
@@ -103,11 +104,12 @@ export const emitNfExecutor: EffectExecutor = {
             continue;
           }
           if (known.kind === 'unavailable') throw new Transient(`SEFAZ is unavailable (${known.cStat}: ${known.reason}); invoice ${doc.number} will be consulted again`);
+          // Denied already: recorded, never sent again. Unknown to SEFAZ (217): the same signed XML goes.
+          if (known.kind === 'denied') outcome = known;
         } else {
-          const input = await inputOf(issuing, params, exprs, record, doc);
-          doc = await numberAndSign(issuing, input, record.key, doc);
+          doc = await numberAndSign(issuing, await inputOf(issuing, params, exprs, record, doc), record.key, doc);
         }
-        const outcome = await send(issuing, doc);
+        outcome ??= await send(issuing, doc);
         doc = await settle(issuing, doc, outcome);
         if (doc.status === 'authorized') {
           outcomes.push(authorised(record.key, doc));
