@@ -123,6 +123,8 @@ describe('emit-nf: orders to authorised NF-e', () => {
     // What the node passed on, for a notify node: the key, the protocol and the links.
     const records = (await h.api('GET', `/api/runs/${run.id}/records`)).body.records;
     expect(records.every((r: { outcome: string }) => r.outcome === 'created')).toBe(true);
+    // The run links each invoice's XML and DANFE.
+    for (const r of records) expect(r.payload).toMatchObject({ xmlUrl: expect.stringMatching(/^\/api\/fiscal\/documents\/\d+\/xml$/), danfeUrl: expect.stringMatching(/danfe\.pdf$/) });
 
     const again = await runNow(flowId);
     expect(again.counters).toMatchObject({ processed: 2, created: 0, skipped: 2 });

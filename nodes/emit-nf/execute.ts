@@ -277,7 +277,7 @@ function authorised(recordKey: string, doc: FiscalDocument, how?: string): Outco
     outcome: 'created',
     externalId: doc.accessKey,
     message: `Invoice ${doc.number} (series ${doc.series}) authorised: protocol ${doc.protocol}${how ? ` (${how})` : ''}`,
-    payload: { accessKey: doc.accessKey, number: doc.number, protocol: doc.protocol },
+    payload: { accessKey: doc.accessKey, number: doc.number, protocol: doc.protocol, xmlUrl: `/api/fiscal/documents/${doc.id}/xml`, danfeUrl: `/api/fiscal/documents/${doc.id}/danfe.pdf` },
   };
 }
 
