@@ -3,7 +3,7 @@
  * Ponte how to authenticate, how fast it may go, what entities it reads and writes, and how to
  * test a connection. It runs on the activity side only: never imported by workflow code.
  */
-import type { Model, SefazOutcome } from '../fiscal/types';
+import type { EventOutcome, InutilizationOutcome, Model, SefazOutcome } from '../fiscal/types';
 import type { HttpClient, HttpClientOptions, HttpResponse } from './http/client';
 import type { RateLimitPolicy } from './http/pacing';
 
@@ -257,6 +257,18 @@ export interface FiscalSupport {
   status(ctx: ConnectionContext, model: Model): Promise<FiscalServiceStatus>;
   /** The legal artefact (nfeProc): the signed document and the authority's protocol, both byte for byte. */
   mergeProtocol(signedXml: string, protocolXml: string): string;
+  /**
+   * Voids a range of numbers never used (the signed inutNFe): SEFAZ's verdict, with the
+   * procInutNFe to keep when it homologates. Throws a Transient ConnectorError when no answer came
+   * (the numbers may be void all the same: send the same request again).
+   */
+  inutilize?(ctx: ConnectionContext, signedXml: string, model: Model): Promise<InutilizationOutcome>;
+  /**
+   * Registers an event of a note (the envEvento signed on infEvento: a cancellation): SEFAZ's
+   * verdict, with the procEventoNFe to keep when registered. Throws a Transient ConnectorError when
+   * no answer came (send it again: a registered event is answered as a duplicate).
+   */
+  sendEvent?(ctx: ConnectionContext, signedXml: string, model: Model): Promise<EventOutcome>;
 }
 
 /** JSON Schema for a connector's credentials; fields marked `secret` are write-only. */

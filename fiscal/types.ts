@@ -167,4 +167,92 @@ export interface SefazOutcome {
   receivedAt?: string;
   /** The <protNFe> element as SEFAZ sent it, to merge into nfeProc. */
   protNFeXml?: string;
+  /** A consultation's procEventoNFe elements (a cancellation, a CC-e), as SEFAZ sent them. */
+  eventsXml?: string[];
+}
+
+/**
+ * A request to void ("inutilizar") a range of numbers never used: numbers a rejected invoice held,
+ * or a gap in the sequence. SEFAZ records the range so the gap is accounted for.
+ */
+export interface InutilizationInput {
+  environment: Environment;
+  /** The issuer's UF ("SP") or its IBGE code ("35"): cUF of the request. */
+  uf: string;
+  cnpj: string;
+  model: Model;
+  series: number;
+  /** First and last number of the range (the same for one number). */
+  from: number;
+  to: number;
+  /** xJust: why the numbers are voided, 15 to 255 characters. */
+  reason: string;
+  /** The year the numbers are voided in (4 or 2 digits); the current year in Brasília by default. */
+  year?: number;
+}
+
+export interface BuiltInutilization {
+  /** The unsigned `<inutNFe>`; sign its infInut with `signNfe(xml, cert, 'infInut')`. */
+  xml: string;
+  /** infInut's Id: "ID" + cUF + AA + CNPJ + mod + serie(3) + nNFIni(9) + nNFFin(9). */
+  id: string;
+}
+
+/** The cancellation event (110111) of an authorised NF-e / NFC-e. */
+export interface CancellationInput {
+  environment: Environment;
+  accessKey: string;
+  /** The issuer's CNPJ: only the issuer may cancel its note (574). */
+  cnpj: string;
+  /** nProt of the authorisation being cancelled (15 digits). */
+  protocol: string;
+  /** xJust: why the note is cancelled, 15 to 255 characters. */
+  reason: string;
+  /** dhEvento, with its UTC offset; now in Brasília time by default. */
+  at?: string;
+  /** idLote, 1 to 15 digits; drawn from the clock by default. */
+  batchId?: string;
+}
+
+export interface BuiltEvent {
+  /** The unsigned `<envEvento>` with one `<evento>`; sign its infEvento with `signNfe(xml, cert, 'infEvento')`. */
+  xml: string;
+  /** infEvento's Id: "ID" + tpEvento + chave + nSeqEvento(2). */
+  id: string;
+  type: string;
+  sequence: number;
+}
+
+/** What SEFAZ said about a request to void numbers (retInutNFe). */
+export interface InutilizationOutcome {
+  /**
+   * voided: 102; duplicate: 563, the same range was voided before (its numbers are void all the
+   * same); rejected: any other refusal (241 a number of the range was used, 256 part of the range
+   * is voided already, 213 another company's certificate…); unavailable: 108/109/999/656.
+   */
+  kind: 'voided' | 'duplicate' | 'rejected' | 'unavailable';
+  cStat: string;
+  reason: string;
+  protocol?: string;
+  receivedAt?: string;
+  /** The procInutNFe (the signed request and SEFAZ's answer side by side): the voiding's legal record. */
+  procXml?: string;
+}
+
+/** What SEFAZ said about one event (retEvento), or about its batch when it has none. */
+export interface EventOutcome {
+  /**
+   * registered: 135 (linked to the note), 136 (registered without link), 155 (a cancellation
+   * accepted after the deadline); duplicate: 573, the same event was registered before;
+   * rejected: any other refusal (501 deadline passed, 222 wrong protocol, 580 the note is not
+   * authorised…); unavailable: 108/109/999/656.
+   */
+  kind: 'registered' | 'duplicate' | 'rejected' | 'unavailable';
+  cStat: string;
+  reason: string;
+  accessKey?: string;
+  protocol?: string;
+  registeredAt?: string;
+  /** The procEventoNFe (the signed event and SEFAZ's retEvento): the event's legal record. */
+  procXml?: string;
 }

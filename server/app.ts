@@ -36,7 +36,7 @@ import { registerUiConfigRoutes } from './routes/ui-config';
 import { registerValueMapRoutes } from './routes/value-maps';
 import { registerWebhookIngress } from './webhooks/ingress';
 import { RunWatcher } from './live/run-watcher';
-import type { Metrics } from './metrics';
+import { type Metrics, metricsScrapeAllowed } from './metrics';
 import { NotPublished } from './runs/service';
 import type { SecretBox } from './secrets/crypto';
 
@@ -57,6 +57,8 @@ export interface AppDeps {
   healthChecks?: Record<string, () => Promise<void>>;
   /** Served at /metrics for Prometheus; unset: no /metrics. */
   metrics?: Metrics;
+  /** When set, /metrics needs `Authorization: Bearer <token>` (PONTE_METRICS_TOKEN). */
+  metricsToken?: string;
   logger?: FastifyServerOptions['logger'];
   /** Behind a reverse proxy: trust X-Forwarded-For (true, or the proxy's addresses). */
   trustProxy?: boolean | string;
@@ -172,7 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const metrics = deps.metrics;
   if (metrics)
-    app.get('/metrics', { config: { permission: 'public' }, schema: { tags: ['health'], summary: 'Prometheus metrics: runs, records, provider calls and throttles, webhook lag, process' } }, async (_req, reply) => {
+    app.get('/metrics', { config: { permission: 'public' }, schema: { tags: ['health'], summary: 'Prometheus metrics: runs, records, provider calls and throttles, webhook lag, process' } }, async (req, reply) => {
+      if (!metricsScrapeAllowed(req.headers.authorization, deps.metricsToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Unauthenticated', message: 'This /metrics needs the PONTE_METRICS_TOKEN as a Bearer token' });
       const { contentType, body } = await metrics.render();
       return reply.type(contentType).send(body);
     });

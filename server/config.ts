@@ -29,6 +29,8 @@ export interface Config {
   dbPoolSize: number;
   /** Where a worker-only process serves /metrics (PONTE_METRICS_PORT); the server role serves it on its own port. */
   metricsPort?: number;
+  /** When set, scrapes of /metrics must send it as a Bearer token (PONTE_METRICS_TOKEN). */
+  metricsToken?: string;
   /** host:port where the Temporal SDK serves its own Prometheus metrics (TEMPORAL_METRICS_BIND); unset: off. */
   temporalMetricsBind?: string;
   /** Temporal Cloud API key (TEMPORAL_API_KEY): TLS with the key. */
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerActivities: positiveInt(env, 'PONTE_WORKER_ACTIVITIES', 20),
     dbPoolSize: positiveInt(env, 'PONTE_DB_POOL', 10),
     metricsPort: env.PONTE_METRICS_PORT ? port(env, 'PONTE_METRICS_PORT', 9464) : undefined,
+    metricsToken: env.PONTE_METRICS_TOKEN || undefined,
     temporalMetricsBind: env.TEMPORAL_METRICS_BIND || undefined,
     temporalApiKey: env.TEMPORAL_API_KEY || undefined,
     temporalTlsCert: env.TEMPORAL_TLS_CERT || undefined,

@@ -98,7 +98,7 @@ async function main() {
   // One registry per process: the server serves it at /metrics, a worker-only process on PONTE_METRICS_PORT.
   const metrics = createMetrics({ role, db: database.db });
   if (role === 'worker' && config.metricsPort !== undefined) {
-    const server = await serveMetrics(metrics, config.host, config.metricsPort);
+    const server = await serveMetrics(metrics, config.host, config.metricsPort, config.metricsToken);
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
     log.info(`Metrics: http://${config.host}:${config.metricsPort}/metrics`);
   }
@@ -135,6 +135,7 @@ async function main() {
       ticketUrl: config.ticketUrl,
       temporalUiUrl: config.temporalUiUrl ?? devServer?.uiUrl ?? null,
       metrics,
+      metricsToken: config.metricsToken,
       logger: { level: config.logLevel, redact: REDACT_PATHS, transport },
     });
     const first = await bootstrapAdmin(database.db, { tenantId: DEFAULT_TENANT, publicUrl: config.publicUrl, adminEmail: config.adminEmail, bootstrapToken: config.bootstrapToken });

@@ -4,6 +4,7 @@
  * log says (runs by status, records by outcome, webhook events waiting and their lag, records
  * waiting for approval), read at scrape time so every server reports the same figures.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -94,10 +95,25 @@ export function createMetrics(options: { role: string; db?: Db }): Metrics {
 }
 
 /** A worker-only process has no API: it serves /metrics alone on its own port. */
-export function serveMetrics(metrics: Metrics, host: string, port: number): Promise<Server> {
+/**
+ * Whether a scrape may read the metrics: always when no token is configured (PONTE_METRICS_TOKEN),
+ * otherwise only with `Authorization: Bearer <token>`. Metrics hold connection ids and volumes.
+ */
+export function metricsScrapeAllowed(authorization: string | undefined, token: string | undefined): boolean {
+  if (!token) return true;
+  const given = Buffer.from(authorization ?? '');
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+export function serveMetrics(metrics: Metrics, host: string, port: number, token?: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end();
+      return;
+    }
+    if (!metricsScrapeAllowed(req.headers.authorization, token)) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
       return;
     }
     metrics

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { createMetrics, serveMetrics } from '../server/metrics';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
 import { type Harness, startHarness } from './support/harness';
 
@@ -48,5 +49,26 @@ describe('metrics', () => {
     expect(text).toContain('ponte_process_resident_memory_bytes');
     // Nothing secret in what an operator's dashboard reads.
     for (const secret of [bling.credentials.accessToken, ml.credentials.accessToken]) expect(text).not.toContain(secret);
+  });
+
+  it('asks for the metrics token when one is configured (PONTE_METRICS_TOKEN), on the server and on a worker port', async () => {
+    const guarded = await startHarness({ withoutWorker: true, metricsToken: 'scrape-me-please' });
+    try {
+      expect((await guarded.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+      expect((await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-here' } })).statusCode).toBe(401);
+      const ok = await guarded.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me-please' } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('ponte_');
+    } finally {
+      await guarded.close();
+    }
+    const server = await serveMetrics(createMetrics({ role: 'worker' }), '127.0.0.1', 0, 'scrape-me-please');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer scrape-me-please' } })).status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -78,6 +78,29 @@ describe('Pix charges and their settlement', () => {
     const again = await runNow(chargeFlow);
     expect(again.counters).toMatchObject({ processed: 3, created: 0, skipped: 3 });
     expect(psp.charges.size).toBe(3);
+    // Another flow charging the same orders at the same PSP gets the same charges, not new ones.
+    const twin = await publish('Cobrar pedidos por Pix (cópia)', [
+      { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} },
+      { id: 'orders', type: 'fetch', typeVersion: 1, params: { connectionId: blingId, entity: 'orders' } },
+      { id: 'cobrar', type: 'charge', typeVersion: 1, params: { kind: 'pix', connectionId: pspId, amount: 'total' } },
+    ]);
+    expect((await runNow(twin)).counters).toMatchObject({ processed: 3, created: 0, skipped: 3 });
+    expect(psp.charges.size).toBe(3);
+    expect(await charges()).toHaveLength(3);
+  });
+
+  it('offers the Bling + Pix template: a charging flow and a settling flow, published', async () => {
+    const listed = (await h.api('GET', '/api/templates')).body.templates;
+    expect(listed.find((t: { id: string }) => t.id === 'bling-pix')).toMatchObject({ roles: { erp: { provider: 'bling' }, psp: { provider: 'pix-psp' } } });
+    const applied = await h.api('POST', '/api/templates/bling-pix/apply', { connections: { erp: blingId, psp: pspId } });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    expect(applied.body.flows).toHaveLength(2);
+    const [charging, settling] = await Promise.all(applied.body.flows.map(async (f: { id: string }) => (await h.api('GET', `/api/flows/${f.id}/versions/latest`)).body.document));
+    expect(charging.nodes.map((n: { type: string }) => n.type)).toEqual(['trigger.webhook', 'fetch', 'transform', 'charge']);
+    expect(settling.nodes.map((n: { type: string }) => n.type)).toEqual(['trigger.webhook', 'fetch', 'settle']);
+    const wrong = await h.api('POST', '/api/templates/bling-pix/apply', { connections: { erp: blingId, psp: blingId } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toMatch(/connections.psp must be a PSP Pix/);
   });
 
   it('settles a payment whose webhook arrives twice exactly once, and skips it when it is read again', async () => {

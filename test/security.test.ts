@@ -120,6 +120,8 @@ describe('security: tenants, roles, sessions, tokens', () => {
       'PATCH /api/users/:id': { role: 'viewer' },
       'POST /api/tokens': { name: 'x', role: 'viewer' },
       'PATCH /api/tenant': { name: 'Loja B renomeada' },
+      'POST /api/fiscal/voids': { connectionId: a.conn, model: 55, series: 1, from: 1, to: 1, reason: 'Numeracao nao utilizada pela loja' },
+      'POST /api/fiscal/documents/:id/cancel': { reason: 'Cliente desistiu da compra do pedido' },
     };
     return bodies[`${method} ${url}`] ?? (method === 'GET' || method === 'DELETE' ? undefined : {});
   };
@@ -171,7 +173,7 @@ describe('security: tenants, roles, sessions, tokens', () => {
     expect(await snapshotOfA()).toBe(before);
     // Routes without ids answer about B's own (empty) tenant, or refuse A's ids in the body.
     expect(answered).toContain('GET /api/connections 200');
-    for (const naming of ['POST /api/bindings', 'POST /api/discoveries', 'POST /api/reconciliations', 'POST /api/flows', 'POST /api/runs/reprocess'])
+    for (const naming of ['POST /api/bindings', 'POST /api/discoveries', 'POST /api/reconciliations', 'POST /api/flows', 'POST /api/runs/reprocess', 'POST /api/fiscal/voids'])
       expect(answered.find((x) => x.startsWith(`${naming} `)), naming).toMatch(/ 4\d\d$/);
     const listed = await call('GET', '/api/runs', tokenB);
     expect(listed.json().runs).toEqual([]);

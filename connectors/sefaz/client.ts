@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readA1 } from '../../fiscal/nfe/certificate';
 import { isValidAccessKey } from '../../fiscal/nfe/access-key';
-import type { A1Certificate, Environment, Model, SefazOutcome } from '../../fiscal/types';
+import type { A1Certificate, Environment, EventOutcome, InutilizationOutcome, Model, SefazOutcome } from '../../fiscal/types';
 import { excerpt, type HttpRequest, type HttpResponse } from '../http/client';
 import { ConfigError, type ConnectorError, Transient, ValidationError } from '../http/errors';
 import { sleep } from '../http/pacing';
@@ -20,16 +20,19 @@ import { withInlineRetry } from '../http/retry';
 import { type ClientTls, normalizePem } from '../http/tls';
 import type { ConnectionContext, FiscalServiceStatus } from '../types';
 import { type Authoriser, ENDPOINTS, isUf, type SefazService, serviceUrl, type Uf, ufCodeOf, ufOfCode } from './endpoints';
-import { outcomeOf, outcomeOfProtocol, signedNfeFacts } from './protocol';
+import { eventKind, eventProc, inutilizationKind, inutilizationProc, outcomeOf, outcomeOfProtocol, signedNfeFacts } from './protocol';
 import {
   consReciNFeMessage,
   consSitNFeMessage,
   consStatServMessage,
   enviNFeMessage,
+  findElement,
+  parseXml,
   rawElements,
   readSoapAnswer,
   soapContentType,
   soapEnvelope,
+  stripXmlDeclaration,
   textOf,
   type XmlNode,
 } from './soap';
@@ -153,6 +156,23 @@ export function classifySoap(res: HttpResponse): ConnectorError | null | undefin
   return result && res.status < 300 ? null : undefined;
 }
 
+/**
+ * A lost answer to a request that changes SEFAZ's records (a note, a voiding, an event) may hide
+ * a success: the Transient says so and what to do, and is marked ambiguous.
+ */
+function ambiguous(advice: string, facts: Record<string, unknown>) {
+  return (err: unknown): never => {
+    if (err instanceof Transient) {
+      throw new Transient(`${err.message}. ${advice}`, {
+        status: err.status,
+        providerMessage: err.providerMessage,
+        facts: { ...facts, ambiguous: true },
+      });
+    }
+    throw err;
+  };
+}
+
 function idLoteOf(idLote: string): string {
   const value = String(idLote);
   if (!/^\d{1,15}$/.test(value)) throw new ValidationError(`idLote must be 1 to 15 digits, got "${idLote}"`);
@@ -181,16 +201,7 @@ export async function authorize(ctx: ConnectionContext, signedNfeXml: string, op
     model: options.model,
     message: enviNFeMessage(signedNfeXml, idLoteOf(options.idLote), options.sync),
     result: 'retEnviNFe',
-  }).catch((err: unknown) => {
-    if (err instanceof Transient) {
-      throw new Transient(`${err.message}. NF-e ${accessKey} may have been authorised all the same: consult its key before sending it again.`, {
-        status: err.status,
-        providerMessage: err.providerMessage,
-        facts: { accessKey, ambiguous: true },
-      });
-    }
-    throw err;
-  });
+  }).catch(ambiguous(`NF-e ${accessKey} may have been authorised all the same: consult its key before sending it again.`, { accessKey }));
   const cStat = textOf(result, 'cStat');
   if (cStat === '104') return protocolFor(text, accessKey, result);
   if (cStat === '103') {
@@ -256,10 +267,80 @@ export async function consult(ctx: ConnectionContext, accessKey: string, model: 
   );
   const cStat = textOf(result, 'cStat');
   const [protocol] = rawElements(text, 'protNFe');
-  if (protocol && (cStat === '100' || cStat === '150')) return outcomeOfProtocol(protocol);
+  // A cancellation (or a CC-e) comes as procEventoNFe next to the protocol: what recovers a cancellation whose answer was lost.
+  const events = rawElements(text, 'procEventoNFe');
+  const withEvents = <T extends SefazOutcome>(outcome: T): T => (events.length ? { ...outcome, eventsXml: events } : outcome);
+  if (protocol && (cStat === '100' || cStat === '150')) return withEvents(outcomeOfProtocol(protocol));
   const outcome = outcomeOf(cStat, textOf(result, 'xMotivo'), accessKey);
   // A cancelled or denied note still carries its protocol: the caller may want it.
-  return protocol ? { ...outcome, protNFeXml: protocol } : outcome;
+  return withEvents(protocol ? { ...outcome, protNFeXml: protocol } : outcome);
+}
+
+
+/**
+ * Voids a range of numbers never used (NFeInutilizacao4): the inutNFe signed on infInut, sent
+ * as it is. 102 gives the protocol and the procInutNFe to keep; 563 means this very range was
+ * voided before. Not retried in-process: a lost answer surfaces as Transient.
+ */
+export async function inutilize(ctx: ConnectionContext, signedInutXml: string, model: Model): Promise<InutilizationOutcome> {
+  const request = stripXmlDeclaration(signedInutXml);
+  const infInut = findElement(parseXml(request), 'infInut');
+  if (!infInut) throw new ValidationError('inutilize: the XML is not an inutNFe (no <infInut>)');
+  const range = `${textOf(infInut, 'nNFIni')}-${textOf(infInut, 'nNFFin')}`;
+  const { result, text } = await send(ctx, { service: 'NFeInutilizacao4', model, message: request, result: 'retInutNFe', uf: ufOfCode(textOf(infInut, 'cUF')) }).catch(
+    ambiguous(`SEFAZ may have voided numbers ${range} all the same: send the same request again (it answers 563 if they are void).`, { range, series: textOf(infInut, 'serie') }),
+  );
+  const answer = findElement(result, 'infInut') ?? result;
+  const cStat = textOf(answer, 'cStat');
+  const kind = inutilizationKind(cStat);
+  const protocol = textOf(answer, 'nProt');
+  const receivedAt = textOf(answer, 'dhRecbto');
+  const [retInutNFe] = rawElements(text, 'retInutNFe');
+  return {
+    kind,
+    cStat,
+    reason: textOf(answer, 'xMotivo'),
+    ...(protocol ? { protocol } : {}),
+    ...(receivedAt ? { receivedAt } : {}),
+    ...(kind === 'voided' && retInutNFe ? { procXml: inutilizationProc(request, retInutNFe) } : {}),
+  };
+}
+
+/**
+ * Registers one event (NFeRecepcaoEvento4): the envEvento whose evento is signed on infEvento,
+ * sent as it is, at the authoriser of the note's UF. The batch's 128 carries the event's own
+ * retEvento: 135/136/155 registered (with the procEventoNFe to keep), 573 registered before, or
+ * a rejection. Not retried in-process: a lost answer surfaces as Transient.
+ */
+export async function sendEvent(ctx: ConnectionContext, signedEventXml: string, model: Model): Promise<EventOutcome> {
+  const request = stripXmlDeclaration(signedEventXml);
+  const infEvento = findElement(parseXml(request), 'infEvento');
+  if (!infEvento) throw new ValidationError('sendEvent: the XML is not an envEvento (no <infEvento>)');
+  const accessKey = textOf(infEvento, 'chNFe');
+  const type = textOf(infEvento, 'tpEvento');
+  const { result, text } = await send(ctx, { service: 'NFeRecepcaoEvento4', model, message: request, result: 'retEnvEvento', uf: ufOfCode(accessKey.slice(0, 2)) }).catch(
+    ambiguous(`SEFAZ may have registered event ${type} of NF-e ${accessKey} all the same: send it again (it answers 573 if it was) or consult the key.`, { accessKey, eventType: type }),
+  );
+  const [retEvento] = rawElements(text, 'retEvento');
+  // No retEvento: the batch itself was refused (schema, environment, SEFAZ down).
+  if (!retEvento) {
+    const cStat = textOf(result, 'cStat');
+    return { kind: cStat === '128' ? 'rejected' : eventKind(cStat), cStat, reason: textOf(result, 'xMotivo'), accessKey };
+  }
+  const answer = findElement(parseXml(retEvento), 'infEvento');
+  const cStat = textOf(answer, 'cStat');
+  const kind = eventKind(cStat);
+  const protocol = textOf(answer, 'nProt');
+  const registeredAt = textOf(answer, 'dhRegEvento');
+  return {
+    kind,
+    cStat,
+    reason: textOf(answer, 'xMotivo'),
+    accessKey,
+    ...(protocol ? { protocol } : {}),
+    ...(registeredAt ? { registeredAt } : {}),
+    ...(kind === 'registered' ? { procXml: eventProc(request, retEvento) } : {}),
+  };
 }
 
 function statusRequest(ctx: ConnectionContext, model: Model): SoapCall {

@@ -5,7 +5,7 @@
  * See docs/connectors/sefaz.md.
  */
 import { defineConnector } from '../types';
-import { authorize, classifySoap, consult, sefazTls, status, testStatus } from './client';
+import { authorize, classifySoap, consult, inutilize, sefazTls, sendEvent, status, testStatus } from './client';
 import { mergeProtocol } from './protocol';
 
 export const sefaz = defineConnector({
@@ -45,6 +45,6 @@ export const sefaz = defineConnector({
   credentialHelp:
     'Certificado A1: o arquivo .pfx do e-CNPJ da empresa, comprado de uma certificadora ICP-Brasil (Certisign, Serasa, Soluti, Valid…) e exportado em base64, com a senha definida na emissão. ' +
     'CSC e Id do CSC (só NFC-e): gerados no portal da SEFAZ da UF, em "NFC-e > Código de Segurança do Contribuinte" (um para homologação, outro para produção).',
-  fiscal: { models: [55, 65], authorize, consult, status, mergeProtocol },
+  fiscal: { models: [55, 65], authorize, consult, status, mergeProtocol, inutilize, sendEvent },
   test: testStatus,
 });

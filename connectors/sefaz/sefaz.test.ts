@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNfe, HOMOLOGATION_ITEM_DESCRIPTION, HOMOLOGATION_RECIPIENT_NAME } from '../../fiscal/nfe/build';
+import { buildCancellation } from '../../fiscal/nfe/event';
+import { buildInutilization } from '../../fiscal/nfe/inutilization';
 import { readA1 } from '../../fiscal/nfe/certificate';
 import { validateNfe } from '../../fiscal/nfe/schema';
 import { addNfceSupplement, nfceQrCodeOf } from '../../fiscal/nfe/qrcode';
@@ -10,10 +12,10 @@ import type { A1Certificate, NfeInput } from '../../fiscal/types';
 import { AuthError, ConfigError, NON_RETRYABLE_KINDS, Transient } from '../http/errors';
 import { PacerRegistry } from '../http/pacing';
 import { openConnection } from '../runtime';
-import { authorize, consult, status } from './client';
+import { authorize, consult, inutilize, sendEvent, status } from './client';
 import { authoriserFor, serviceUrl } from './endpoints';
 import { cstatHint, mergeProtocol } from './protocol';
-import { soapContentType, soapEnvelope } from './soap';
+import { rawElements, soapContentType, soapEnvelope } from './soap';
 import { type SefazSimulator, startSefazSimulator } from './simulator';
 
 const PASSWORD = 'senha-do-a1';
@@ -50,6 +52,18 @@ function signedNote(number: number, change: (input: NfeInput) => void = () => {}
   change(input);
   const built = buildNfe(input);
   return { accessKey: built.accessKey, xml: signNfe(built.xml, cert) };
+}
+
+/** A signed request to void numbers `from`–`to` of the sample issuer's series 1. */
+function signedVoiding(from: number, to: number, cert: A1Certificate = issuerCert) {
+  const built = buildInutilization({ environment: 2, uf: 'SP', cnpj: SAMPLE_ISSUER_CNPJ, model: 55, series: 1, from, to, reason: 'Pedidos cancelados antes do faturamento' });
+  return signNfe(built.xml, cert, 'infInut');
+}
+
+/** The signed cancellation of an authorised note. */
+function signedCancellation(accessKey: string, protocol: string, cert: A1Certificate = issuerCert) {
+  const built = buildCancellation({ environment: 2, accessKey, cnpj: SAMPLE_ISSUER_CNPJ, protocol, reason: 'Cliente desistiu da compra antes do envio' });
+  return signNfe(built.xml, cert, 'infEvento');
 }
 
 const digestOf = (xml: string) => /<DigestValue>([^<]+)<\/DigestValue>/.exec(xml)?.[1];
@@ -260,6 +274,125 @@ describe('SEFAZ transport against the simulator (HTTPS, mutual TLS)', () => {
     const { ctx } = connect({ certificate: legacy });
     const outcome = await authorize(ctx, signedNote(2013, () => {}, readA1(legacy, PASSWORD)).xml, { model: 55, idLote: '1', sync: true });
     expect(outcome).toMatchObject({ kind: 'authorized', cStat: '100' });
+  });
+});
+
+describe('SEFAZ inutilização (NFeInutilizacao4) and cancellation (NFeRecepcaoEvento4) against the simulator', () => {
+  it('voids a range never used: 102, a protocol and a procInutNFe that validates and keeps the signature; a note numbered in it is then refused with 206', async () => {
+    const { ctx } = connect();
+    const request = signedVoiding(3001, 3002);
+    expect(await validateNfe(request, 'inutNFe')).toEqual([]);
+    const outcome = await inutilize(ctx, request, 55);
+    expect(outcome).toMatchObject({ kind: 'voided', cStat: '102', reason: 'Inutilização de número homologado' });
+    expect(outcome.protocol).toMatch(/^\d{15}$/);
+    expect(outcome.receivedAt).toMatch(/-03:00$/);
+    expect(await validateNfe(outcome.procXml!, 'procInutNFe')).toEqual([]);
+    expect(outcome.procXml).toContain(request.replace(/^<\?xml[^>]*\?>/, ''));
+    expect(outcome.procXml).toContain(`<nProt>${outcome.protocol}</nProt>`);
+    // The proc has two infInut (request and answer): the request's signature is checked on its own element.
+    expect(verifyNfeSignature(rawElements(outcome.procXml!, 'inutNFe')[0], 'infInut')).toMatchObject({ valid: true });
+    expect(sim.voided).toContainEqual(expect.objectContaining({ cnpj: SAMPLE_ISSUER_CNPJ, model: 55, series: 1, from: 3001, to: 3002, protocol: outcome.protocol }));
+    expect(await authorize(ctx, signedNote(3002).xml, { model: 55, idLote: '1', sync: true })).toMatchObject({ kind: 'rejected', cStat: '206' });
+    expect(cstatHint('206')).toMatch(/voided/);
+  });
+
+  it('refuses a range holding an authorised number with 241, the same range again with 563 and an overlapping one with 256', async () => {
+    const { ctx } = connect();
+    expect(await authorize(ctx, signedNote(3101).xml, { model: 55, idLote: '1', sync: true })).toMatchObject({ kind: 'authorized' });
+    const used = await inutilize(ctx, signedVoiding(3100, 3102), 55);
+    expect(used).toMatchObject({ kind: 'rejected', cStat: '241' });
+    expect(used.reason).toMatch(/Um número da faixa já foi utilizado/);
+    expect(used.procXml).toBeUndefined();
+    expect(cstatHint('241')).toMatch(/only numbers never used/);
+
+    expect(await inutilize(ctx, signedVoiding(3103, 3104), 55)).toMatchObject({ kind: 'voided', cStat: '102' });
+    const again = await inutilize(ctx, signedVoiding(3103, 3104), 55);
+    expect(again).toMatchObject({ kind: 'duplicate', cStat: '563', reason: expect.stringMatching(/mesma faixa/) });
+    expect(await inutilize(ctx, signedVoiding(3104, 3105), 55)).toMatchObject({ kind: 'rejected', cStat: '256' });
+    expect(sim.voided.filter((r) => r.from >= 3100 && r.from < 3200)).toHaveLength(1);
+  });
+
+  it('refuses a voiding changed after signing (297), signed by another company (213) or of the other environment (252)', async () => {
+    const { ctx } = connect();
+    const tampered = signedVoiding(3201, 3201).replace('Pedidos cancelados', 'Pedidos extraviados');
+    expect(await inutilize(ctx, tampered, 55)).toMatchObject({ kind: 'rejected', cStat: '297' });
+    const otherPfx = sim.issueCertificate({ cnpj: '11222333000181', name: 'OUTRA EMPRESA LTDA', password: PASSWORD });
+    expect(await inutilize(connect({ certificate: otherPfx }).ctx, signedVoiding(3201, 3201, readA1(otherPfx, PASSWORD)), 55)).toMatchObject({ kind: 'rejected', cStat: '213' });
+    const production = signNfe(
+      buildInutilization({ environment: 1, uf: 'SP', cnpj: SAMPLE_ISSUER_CNPJ, model: 55, series: 1, from: 3201, to: 3201, reason: 'Pedidos cancelados antes do faturamento' }).xml,
+      issuerCert,
+      'infInut',
+    );
+    expect(await inutilize(ctx, production, 55)).toMatchObject({ kind: 'rejected', cStat: '252' });
+    sim.unavailableNext();
+    expect(await inutilize(ctx, signedVoiding(3201, 3201), 55)).toMatchObject({ kind: 'unavailable', cStat: '108' });
+    expect(sim.voided.some((r) => r.from === 3201)).toBe(false);
+  });
+
+  it('cancels an authorised NF-e: 135, a protocol and a procEventoNFe that validates; consult then answers 101 with the event', async () => {
+    const { ctx } = connect();
+    const note = signedNote(3301);
+    const authorised = await authorize(ctx, note.xml, { model: 55, idLote: '1', sync: true });
+    const event = signedCancellation(note.accessKey, authorised.protocol!);
+    expect(await validateNfe(event, 'envEventoCancNFe')).toEqual([]);
+    const outcome = await sendEvent(ctx, event, 55);
+    expect(outcome).toMatchObject({ kind: 'registered', cStat: '135', reason: 'Evento registrado e vinculado a NF-e', accessKey: note.accessKey });
+    expect(outcome.protocol).toMatch(/^\d{15}$/);
+    expect(outcome.protocol).not.toBe(authorised.protocol);
+    expect(outcome.registeredAt).toMatch(/-03:00$/);
+    expect(await validateNfe(outcome.procXml!, 'procEventoCancNFe')).toEqual([]);
+    expect(verifyNfeSignature(rawElements(outcome.procXml!, 'evento')[0], 'infEvento')).toMatchObject({ valid: true });
+    expect(outcome.procXml).toContain(`<nProt>${authorised.protocol}</nProt>`);
+    expect(sim.authorized.get(note.accessKey)?.cancellation?.protocol).toBe(outcome.protocol);
+
+    const consulted = await consult(ctx, note.accessKey, 55);
+    expect(consulted).toMatchObject({ kind: 'rejected', cStat: '101' });
+    expect(consulted.eventsXml).toHaveLength(1);
+    expect(consulted.eventsXml![0]).toContain(`<nProt>${outcome.protocol}</nProt>`);
+  });
+
+  it('rejects a cancellation naming another protocol (222), registers it once, and answers a second one with 573', async () => {
+    const { ctx } = connect();
+    const note = signedNote(3302);
+    const authorised = await authorize(ctx, note.xml, { model: 55, idLote: '1', sync: true });
+    const wrong = await sendEvent(ctx, signedCancellation(note.accessKey, '135269999999999'), 55);
+    expect(wrong).toMatchObject({ kind: 'rejected', cStat: '222', reason: expect.stringMatching(/Protocolo de Autorização de Uso difere/) });
+    expect(wrong.procXml).toBeUndefined();
+    expect(cstatHint('222')).toMatch(/protocol/);
+
+    expect(await sendEvent(ctx, signedCancellation(note.accessKey, authorised.protocol!), 55)).toMatchObject({ kind: 'registered', cStat: '135' });
+    const twice = await sendEvent(ctx, signedCancellation(note.accessKey, authorised.protocol!), 55);
+    expect(twice).toMatchObject({ kind: 'duplicate', cStat: '573', reason: expect.stringMatching(/Duplicidade de Evento/) });
+    expect(twice.procXml).toBeUndefined();
+    // A key SEFAZ never authorised has nothing to cancel.
+    expect(await sendEvent(ctx, signedCancellation(signedNote(3303).accessKey, authorised.protocol!), 55)).toMatchObject({ kind: 'rejected', cStat: '494' });
+  });
+
+  it('counts the deadline from the authorisation: 155 (late) after 24 hours, 501 after 7 days', async () => {
+    const { ctx } = connect();
+    const late = signedNote(3304);
+    const lateProtocol = (await authorize(ctx, late.xml, { model: 55, idLote: '1', sync: true })).protocol!;
+    sim.authorized.get(late.accessKey)!.receivedAt = new Date(Date.now() - 30 * 3_600_000).toISOString();
+    expect(await sendEvent(ctx, signedCancellation(late.accessKey, lateProtocol), 55)).toMatchObject({ kind: 'registered', cStat: '155' });
+
+    const expired = signedNote(3305);
+    const expiredProtocol = (await authorize(ctx, expired.xml, { model: 55, idLote: '1', sync: true })).protocol!;
+    sim.authorized.get(expired.accessKey)!.receivedAt = new Date(Date.now() - 8 * 24 * 3_600_000).toISOString();
+    const refused = await sendEvent(ctx, signedCancellation(expired.accessKey, expiredProtocol), 55);
+    expect(refused).toMatchObject({ kind: 'rejected', cStat: '501' });
+    expect(cstatHint('501')).toMatch(/deadline/);
+    expect(sim.authorized.get(expired.accessKey)?.cancellation).toBeUndefined();
+  });
+
+  it('refuses a cancellation changed after signing with 297 and one of the batch\'s schema with 215', async () => {
+    const { ctx } = connect();
+    const note = signedNote(3306);
+    const protocol = (await authorize(ctx, note.xml, { model: 55, idLote: '1', sync: true })).protocol!;
+    const tampered = signedCancellation(note.accessKey, protocol).replace('Cliente desistiu', 'Cliente desistiram');
+    expect(await sendEvent(ctx, tampered, 55)).toMatchObject({ kind: 'rejected', cStat: '297' });
+    const unsigned = buildCancellation({ environment: 2, accessKey: note.accessKey, cnpj: SAMPLE_ISSUER_CNPJ, protocol, reason: 'Cliente desistiu da compra antes do envio' }).xml;
+    expect(await sendEvent(ctx, unsigned, 55)).toMatchObject({ kind: 'rejected', cStat: '215', reason: expect.stringMatching(/Signature/) });
+    expect(sim.authorized.get(note.accessKey)?.cancellation).toBeUndefined();
   });
 });
 

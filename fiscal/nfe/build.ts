@@ -85,7 +85,8 @@ function checkedDateTime(value: unknown, field: string): string {
   return value;
 }
 
-function cnpj(value: unknown, field: string): string {
+/** The CNPJ's 14 digits (a mask is accepted), its check digits verified. */
+export function checkedCnpj(value: unknown, field: string): string {
   const digits = digitsOf(value, field, [14]);
   if (!isValidCnpj(digits)) throw new FiscalDataError(field, `${field} is not a valid CNPJ (check digits): "${value}"`);
   return digits;
@@ -138,7 +139,7 @@ function emit(issuer: Issuer): string {
   const ie = String(issuer.ie ?? '').trim().toUpperCase() === 'ISENTO' ? 'ISENTO' : digitsOf(issuer.ie, 'issuer.ie', span(2, 14));
   return element(
     'emit',
-    leaf('CNPJ', cnpj(issuer.cnpj, 'issuer.cnpj')) +
+    leaf('CNPJ', checkedCnpj(issuer.cnpj, 'issuer.cnpj')) +
       leaf('xNome', layoutText(issuer.name, 'issuer.name', 2, 60)) +
       leaf('xFant', issuer.tradeName ? layoutText(issuer.tradeName, 'issuer.tradeName', 1, 60) : undefined) +
       address('enderEmit', issuer.address, 'issuer.address') +
@@ -452,7 +453,7 @@ function optionalGroups(input: NfeInput): string {
   const intermediary = input.intermediary
     ? element(
         'infIntermed',
-        leaf('CNPJ', cnpj(input.intermediary.cnpj, 'intermediary.cnpj')) + leaf('idCadIntTran', layoutText(input.intermediary.orderId, 'intermediary.orderId', 2, 60)),
+        leaf('CNPJ', checkedCnpj(input.intermediary.cnpj, 'intermediary.cnpj')) + leaf('idCadIntTran', layoutText(input.intermediary.orderId, 'intermediary.orderId', 2, 60)),
       )
     : '';
   const additional = input.additionalInfo ? element('infAdic', leaf('infCpl', layoutText(input.additionalInfo, 'additionalInfo', 1, 5000))) : '';
@@ -465,7 +466,7 @@ function optionalGroups(input: NfeInput): string {
     }
     responsible = element(
       'infRespTec',
-      leaf('CNPJ', cnpj(tech.cnpj, 'technicalResponsible.cnpj')) +
+      leaf('CNPJ', checkedCnpj(tech.cnpj, 'technicalResponsible.cnpj')) +
         leaf('xContato', layoutText(tech.contact, 'technicalResponsible.contact', 2, 60)) +
         leaf('email', email) +
         leaf('fone', phone(tech.phone, 'technicalResponsible.phone')),
@@ -486,7 +487,7 @@ export function buildNfe(input: NfeInput, options: BuildOptions = {}): BuiltNfe 
   else if (!isValidCnf(cnf, number)) {
     throw new FiscalDataError('cnf', `cnf must be 8 digits, differ from the number and not be a repeated or ascending sequence (NT 2019.001); got "${cnf}"`);
   }
-  const issuerCnpj = cnpj(input.issuer.cnpj, 'issuer.cnpj');
+  const issuerCnpj = checkedCnpj(input.issuer.cnpj, 'issuer.cnpj');
   const accessKey = buildAccessKey({
     uf: ufCode(String(input.issuer.address?.uf ?? '').toUpperCase(), 'issuer.address.uf'),
     yearMonth: input.issuedAt.slice(2, 4) + input.issuedAt.slice(5, 7),

@@ -22,7 +22,10 @@ export interface SchemaProblem {
   message: string;
 }
 
-/** The documents a schema of the package validates, by root element. */
+/**
+ * The documents a schema of the package validates, by root element; events by schema, since every
+ * event type shares the root `envEvento` / `retEnvEvento` / `procEventoNFe` with a layout of its own.
+ */
 const ROOT_SCHEMAS = {
   nfe: 'nfe_v4.00.xsd',
   enviNFe: 'enviNFe_v4.00.xsd',
@@ -37,6 +40,9 @@ const ROOT_SCHEMAS = {
   inutNFe: 'inutNFe_v4.00.xsd',
   retInutNFe: 'retInutNFe_v4.00.xsd',
   procInutNFe: 'procInutNFe_v4.00.xsd',
+  envEventoCancNFe: 'envEventoCancNFe_v1.00.xsd',
+  retEnvEventoCancNFe: 'retEnvEventoCancNFe_v1.00.xsd',
+  procEventoCancNFe: 'procEventoCancNFe_v1.00.xsd',
 } as const;
 
 export type SchemaRoot = keyof typeof ROOT_SCHEMAS;
@@ -173,7 +179,7 @@ function plainMessage(raw: string): string {
 
 export interface ValidateOptions {
   /**
-   * The document is not signed yet: ignore the missing Signature (the schema requires one) and
+   * The document (NFe, inutNFe or event) is not signed yet: ignore the missing Signature (the schema requires one) and
    * check everything else, so a bad field is caught before the certificate is even loaded.
    */
   unsigned?: boolean;
@@ -210,7 +216,7 @@ export async function validateNfe(xml: string, root: SchemaRoot = 'nfe', options
     // Line numbers count the spread-out copy: without an element there is nothing to show the caller.
     const path = element === undefined || element < 0 ? 'document' : pathOf(element, nodes, siblings);
     const message = plainMessage(error.message);
-    if (options.unsigned && /^a required element is missing: .*\bSignature\b/.test(message) && /(^|\/)NFe(\[\d+\])?$/.test(path)) continue;
+    if (options.unsigned && /^a required element is missing: .*\bSignature\b/.test(message) && /(^|\/)(NFe|evento|inutNFe)(\[\d+\])?$/.test(path)) continue;
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

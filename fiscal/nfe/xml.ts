@@ -75,3 +75,16 @@ export function digitsOf(value: unknown, field: string, lengths: number[], label
   }
   return digits;
 }
+
+/** A whole number in [min, max], or a FiscalDataError naming the field. */
+export function wholeNumber(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new FiscalDataError(field, `${field} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The current date and time in Brasília (UTC-3 all year since 2019), with its offset, as the layouts write it. */
+export function brasiliaDateTime(at: Date = new Date()): string {
+  return `${new Date(at.getTime() - 3 * 3_600_000).toISOString().slice(0, 19)}-03:00`;
+}

@@ -3,7 +3,7 @@
  * fiscal ledger (server/fiscal/ledger.ts):
  *   new → checked (built, signed and schema-valid with a trial number: no number is spent on a
  *   document SEFAZ would refuse for its form) → numbered, signed, stored → sending → authorised
- *   | rejected | denied.
+ *   | rejected | denied; later, by a person at SEFAZ: authorised → cancelled, rejected → voided.
  * An answer that never came (timeout, dropped connection, SEFAZ unavailable) leaves the document
  * `sending`; the retry consults SEFAZ by its access key before anything else and sends the same
  * signed XML only when SEFAZ does not know it. Numbers are never drawn twice for one order.
@@ -87,6 +87,12 @@ export const emitNfExecutor: EffectExecutor = {
         if (doc?.status === 'authorized') {
           outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, message: `Invoice ${doc.number} (series ${doc.series}) was authorised before: protocol ${doc.protocol}` });
           output.push(withInvoice(record, doc));
+          continue;
+        }
+        // A person cancelled the invoice or voided its number at SEFAZ: the order is not invoiced again on its own.
+        if (doc?.status === 'cancelled' || doc?.status === 'voided') {
+          const how = doc.status === 'cancelled' ? `was cancelled at SEFAZ (authorisation ${doc.protocol})` : 'had its number voided at SEFAZ (inutilização)';
+          outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, message: `Invoice ${doc.number} (series ${doc.series}) ${how}: the order is not invoiced again` });
           continue;
         }
         if (doc?.status === 'denied') {

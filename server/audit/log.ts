@@ -43,7 +43,9 @@ export type AuditAction =
   | 'run.start'
   | 'run.reprocess'
   | 'run.resolve'
-  | 'run.ticket';
+  | 'run.ticket'
+  | 'fiscal.void'
+  | 'fiscal.cancel';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -586,9 +586,10 @@ export const auditLog = pgTable(
 );
 
 /**
- * Charges a charge node created (Pix, boleto), one per (flow, node, record): the reference is
- * fixed before the provider is called, so a retried run asks for the same charge again instead
- * of a second one. A payment of it is settled once (see `settlements`).
+ * Charges charge nodes created (Pix, boleto), one per order, kind and provider — whichever flow
+ * asks: the reference is derived from those and fixed before the provider is called, so a retried
+ * run, or a second flow charging the same order, gets the same charge instead of another.
+ * `flowId`/`nodeId` name the first to ask. A payment of it is settled once (see `settlements`).
  */
 export const charges = pgTable(
   'charges',
@@ -616,7 +617,7 @@ export const charges = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('charges_record_uq').on(t.flowId, t.nodeId, t.recordKey), uniqueIndex('charges_reference_uq').on(t.tenantId, t.reference), index('charges_tenant_status_idx').on(t.tenantId, t.status)],
+  (t) => [uniqueIndex('charges_reference_uq').on(t.tenantId, t.reference), index('charges_record_idx').on(t.sourceConnectionId, t.recordKey), index('charges_tenant_status_idx').on(t.tenantId, t.status)],
 );
 
 export type ChargeStatus = 'creating' | 'pending' | 'paid' | 'cancelled' | 'failed';
@@ -686,8 +687,12 @@ export const fiscalDocuments = pgTable(
   ],
 );
 
-/** signed: stored, not yet sent; sending: sent without a clear answer (consult before anything else). */
-export type FiscalStatus = 'signed' | 'sending' | 'authorized' | 'rejected' | 'denied';
+/**
+ * signed: stored, not yet sent; sending: sent without a clear answer (consult before anything else);
+ * cancelled: authorised, then cancelled at SEFAZ (fiscal_events); voided: rejected, then its number
+ * voided at SEFAZ (fiscal_voids). Both are final: the order is not invoiced again by the node.
+ */
+export type FiscalStatus = 'signed' | 'sending' | 'authorized' | 'rejected' | 'denied' | 'cancelled' | 'voided';
 
 /** The next number per issuer, model, environment and series: taken in one atomic update. */
 export const fiscalNumbering = pgTable(
@@ -702,3 +707,75 @@ export const fiscalNumbering = pgTable(
   },
   (t) => [primaryKey({ columns: [t.issuerCnpj, t.model, t.environment, t.series] })],
 );
+
+/** What a person's request to SEFAZ (a voiding, an event) keeps: why, who, and SEFAZ's answer. */
+const sefazRequest = () => ({
+  /** xJust: why, in the person's words. */
+  justification: text('justification').notNull(),
+  cStat: text('c_stat'),
+  /** SEFAZ's xMotivo. */
+  reason: text('reason'),
+  protocol: text('protocol'),
+  /** The record to keep once SEFAZ did it: procInutNFe, procEventoNFe. */
+  procXml: text('proc_xml'),
+  /** Who asked (the person's or token's name, as in the audit log). */
+  requestedBy: text('requested_by').notNull(),
+  /** When SEFAZ registered it. */
+  doneAt: timestamp('done_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Requests to void ("inutilizar") a range of numbers never used, one row per request a person
+ * made: written `sending` before SEFAZ is called, then voided (with the protocol and the
+ * procInutNFe, the legal record) or rejected with SEFAZ's cStat and reason. A row still `sending`
+ * had no answer: the same request again settles it (SEFAZ answers 563 for a range it voided).
+ */
+export const fiscalVoids = pgTable(
+  'fiscal_voids',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    connectionId: text('connection_id').notNull(),
+    issuerCnpj: text('issuer_cnpj').notNull(),
+    model: integer('model').notNull(),
+    environment: integer('environment').notNull(),
+    series: integer('series').notNull(),
+    fromNumber: integer('from_number').notNull(),
+    toNumber: integer('to_number').notNull(),
+    /** xJust: why, in the seller's words. */
+    status: text('status').$type<FiscalVoidStatus>().notNull(),
+    ...sefazRequest(),
+  },
+  (t) => [index('fiscal_voids_tenant_idx').on(t.tenantId, t.createdAt), index('fiscal_voids_series_idx').on(t.issuerCnpj, t.model, t.environment, t.series)],
+);
+
+/**
+ * Events of an invoice registered at SEFAZ (for now the cancellation, 110111), one row per
+ * request: `sending` before SEFAZ is called, then registered (with its protocol and the
+ * procEventoNFe to keep) or rejected with SEFAZ's cStat and reason.
+ */
+export const fiscalEvents = pgTable(
+  'fiscal_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    documentId: bigint('document_id', { mode: 'number' })
+      .notNull()
+      .references(() => fiscalDocuments.id),
+    connectionId: text('connection_id').notNull(),
+    accessKey: text('access_key').notNull(),
+    /** tpEvento, e.g. 110111 (cancelamento). */
+    type: text('type').notNull(),
+    sequence: integer('sequence').notNull(),
+    status: text('status').$type<FiscalEventStatus>().notNull(),
+    ...sefazRequest(),
+  },
+  (t) => [index('fiscal_events_document_idx').on(t.documentId), index('fiscal_events_tenant_idx').on(t.tenantId, t.createdAt)],
+);
+
+/** sending: asked, no answer yet (ask again); voided: SEFAZ homologated it (102, or 563 for a range voided before); rejected: SEFAZ refused it. */
+export type FiscalVoidStatus = 'sending' | 'voided' | 'rejected';
+/** sending: sent, no answer yet (send it again); registered: 135/136/155; rejected: SEFAZ refused it (cStat, reason). */
+export type FiscalEventStatus = 'sending' | 'registered' | 'rejected';

@@ -3,11 +3,13 @@
  * signed XML are written before SEFAZ is called (A1.4.4 of the fiscal notes): whatever happens
  * next, a retry finds them and asks SEFAZ about that key instead of numbering again.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, between, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/client';
-import { type FiscalStatus, fiscalDocuments } from '../db/schema';
+import { type FiscalStatus, fiscalDocuments, fiscalEvents, fiscalNumbering, fiscalVoids } from '../db/schema';
 
 export type FiscalDocument = typeof fiscalDocuments.$inferSelect;
+export type FiscalVoid = typeof fiscalVoids.$inferSelect;
+export type FiscalEvent = typeof fiscalEvents.$inferSelect;
 
 export interface NumberingKey {
   tenantId: string;
@@ -87,8 +89,145 @@ export async function getDocument(db: Db, tenantId: string, id: number): Promise
  */
 export async function unusedNumbers(db: Db, tenantId: string) {
   return db
-    .select({ issuerCnpj: fiscalDocuments.issuerCnpj, model: fiscalDocuments.model, environment: fiscalDocuments.environment, series: fiscalDocuments.series, number: fiscalDocuments.number, recordKey: fiscalDocuments.recordKey, cStat: fiscalDocuments.cStat, reason: fiscalDocuments.reason })
+    .select({
+      documentId: fiscalDocuments.id,
+      connectionId: fiscalDocuments.connectionId,
+      issuerCnpj: fiscalDocuments.issuerCnpj,
+      model: fiscalDocuments.model,
+      environment: fiscalDocuments.environment,
+      series: fiscalDocuments.series,
+      number: fiscalDocuments.number,
+      recordKey: fiscalDocuments.recordKey,
+      cStat: fiscalDocuments.cStat,
+      reason: fiscalDocuments.reason,
+    })
     .from(fiscalDocuments)
     .where(and(eq(fiscalDocuments.tenantId, tenantId), inArray(fiscalDocuments.status, ['rejected'])))
     .orderBy(fiscalDocuments.series, fiscalDocuments.number);
+}
+
+/** One series of one issuer in one environment: where numbers are drawn and voided. */
+export type SeriesKey = Omit<NumberingKey, 'tenantId'>;
+
+/** The account's invoices numbered `from`..`to` in a series. */
+const inRange = (tenantId: string, key: SeriesKey, from: number, to: number) => [
+  eq(fiscalDocuments.tenantId, tenantId),
+  eq(fiscalDocuments.issuerCnpj, key.issuerCnpj),
+  eq(fiscalDocuments.model, key.model),
+  eq(fiscalDocuments.environment, key.environment),
+  eq(fiscalDocuments.series, key.series),
+  between(fiscalDocuments.number, from, to),
+];
+
+/** The invoices holding numbers `from`..`to` of a series. */
+export async function documentsInRange(db: Db, tenantId: string, key: SeriesKey, from: number, to: number): Promise<FiscalDocument[]> {
+  return db
+    .select()
+    .from(fiscalDocuments)
+    .where(and(...inRange(tenantId, key, from, to)))
+    .orderBy(fiscalDocuments.number);
+}
+
+/** The number the series gives next; undefined while Ponte has issued none in it. */
+export async function nextNumberOf(db: Db, key: SeriesKey): Promise<number | undefined> {
+  const [row] = await db
+    .select({ next: fiscalNumbering.nextNumber })
+    .from(fiscalNumbering)
+    .where(and(eq(fiscalNumbering.issuerCnpj, key.issuerCnpj), eq(fiscalNumbering.model, key.model), eq(fiscalNumbering.environment, key.environment), eq(fiscalNumbering.series, key.series)));
+  return row?.next;
+}
+
+/** Voidings SEFAZ homologated that share a number with `from`..`to`. */
+export async function voidedOverlapping(db: Db, tenantId: string, key: SeriesKey, from: number, to: number): Promise<FiscalVoid[]> {
+  return db
+    .select()
+    .from(fiscalVoids)
+    .where(
+      and(
+        eq(fiscalVoids.tenantId, tenantId),
+        eq(fiscalVoids.issuerCnpj, key.issuerCnpj),
+        eq(fiscalVoids.model, key.model),
+        eq(fiscalVoids.environment, key.environment),
+        eq(fiscalVoids.series, key.series),
+        eq(fiscalVoids.status, 'voided'),
+        lte(fiscalVoids.fromNumber, to),
+        gte(fiscalVoids.toNumber, from),
+      ),
+    );
+}
+
+export async function recordVoid(db: Db, row: typeof fiscalVoids.$inferInsert): Promise<FiscalVoid> {
+  const [stored] = await db.insert(fiscalVoids).values(row).returning();
+  return stored;
+}
+
+export async function updateVoid(db: Db, id: number, change: Partial<Pick<FiscalVoid, 'status' | 'cStat' | 'reason' | 'protocol' | 'procXml' | 'doneAt'>>): Promise<FiscalVoid> {
+  const [row] = await db
+    .update(fiscalVoids)
+    .set({ ...change, updatedAt: new Date() })
+    .where(eq(fiscalVoids.id, id))
+    .returning();
+  return row;
+}
+
+/**
+ * Once SEFAZ voided a range, the rejected invoices in it are `voided`: their numbers leave the
+ * list of numbers to void, and the node does not send them again.
+ */
+export async function markVoided(db: Db, tenantId: string, key: SeriesKey, from: number, to: number): Promise<number[]> {
+  const rows = await db
+    .update(fiscalDocuments)
+    .set({ status: 'voided', updatedAt: new Date() })
+    .where(and(...inRange(tenantId, key, from, to), eq(fiscalDocuments.status, 'rejected')))
+    .returning({ id: fiscalDocuments.id });
+  return rows.map((r) => r.id);
+}
+
+export async function listVoids(db: Db, tenantId: string, f: { limit?: number } = {}): Promise<FiscalVoid[]> {
+  return db
+    .select()
+    .from(fiscalVoids)
+    .where(eq(fiscalVoids.tenantId, tenantId))
+    .orderBy(desc(fiscalVoids.id))
+    .limit(Math.min(f.limit ?? 100, 500));
+}
+
+export async function getVoid(db: Db, tenantId: string, id: number): Promise<FiscalVoid | undefined> {
+  const [row] = await db
+    .select()
+    .from(fiscalVoids)
+    .where(and(eq(fiscalVoids.tenantId, tenantId), eq(fiscalVoids.id, id)));
+  return row;
+}
+
+export async function recordEvent(db: Db, row: typeof fiscalEvents.$inferInsert): Promise<FiscalEvent> {
+  const [stored] = await db.insert(fiscalEvents).values(row).returning();
+  return stored;
+}
+
+export async function updateEvent(db: Db, id: number, change: Partial<Pick<FiscalEvent, 'status' | 'cStat' | 'reason' | 'protocol' | 'procXml' | 'doneAt'>>): Promise<FiscalEvent> {
+  const [row] = await db
+    .update(fiscalEvents)
+    .set({ ...change, updatedAt: new Date() })
+    .where(eq(fiscalEvents.id, id))
+    .returning();
+  return row;
+}
+
+/** The events registered for these invoices (what a list shows next to a cancelled one). */
+export async function registeredEventsOf(db: Db, tenantId: string, documentIds: number[]): Promise<FiscalEvent[]> {
+  if (!documentIds.length) return [];
+  return db
+    .select()
+    .from(fiscalEvents)
+    .where(and(eq(fiscalEvents.tenantId, tenantId), inArray(fiscalEvents.documentId, documentIds), eq(fiscalEvents.status, 'registered')))
+    .orderBy(fiscalEvents.id);
+}
+
+export async function getEvent(db: Db, tenantId: string, id: number): Promise<FiscalEvent | undefined> {
+  const [row] = await db
+    .select()
+    .from(fiscalEvents)
+    .where(and(eq(fiscalEvents.tenantId, tenantId), eq(fiscalEvents.id, id)));
+  return row;
 }

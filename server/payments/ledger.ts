@@ -13,11 +13,14 @@ export type ChargeRow = typeof charges.$inferSelect;
 export type SettlementRow = typeof settlements.$inferSelect;
 
 /**
- * The charge's id at the provider, derived from what it is for, so a retry cannot mint a second:
- * API Pix txid 26-35 letters and digits; Pix static txid at most 25; Inter's seuNumero at most 15.
+ * The charge's id at the provider, derived from what it is for — the order (its source and key),
+ * the kind and the PSP or bank — so neither a retry nor a second flow can mint another: API Pix
+ * txid 26-35 letters and digits; Pix static txid at most 25; Inter's seuNumero at most 15.
  */
-export function chargeReference(scope: { tenantId: string; flowId: string; nodeId: string; recordKey: string }, kind: ChargeKind): string {
-  const digest = createHash('sha256').update([scope.tenantId, scope.flowId, scope.nodeId, scope.recordKey].join('\u0000')).digest('hex');
+export function chargeReference(order: { tenantId: string; sourceConnectionId: string; recordKey: string }, kind: ChargeKind, connectionId: string | null): string {
+  const digest = createHash('sha256')
+    .update([order.tenantId, order.sourceConnectionId, order.recordKey, kind, connectionId ?? 'static'].join('\u0000'))
+    .digest('hex');
   const length = kind === 'boleto' ? 15 : kind === 'pix-static' ? 25 : 32;
   return `PNT${digest}`.slice(0, length).toUpperCase();
 }
@@ -31,20 +34,16 @@ export interface ChargeScope {
   runId: string;
 }
 
-/** The record's charge: a fresh claim (`created: true`), or the one an earlier run made. */
+/** The order's charge: a fresh claim (`created: true`), or the one an earlier run (of any flow) made. */
 export async function claimCharge(db: Db, scope: ChargeScope, input: { connectionId: string | null; kind: ChargeKind; amount: string }): Promise<{ row: ChargeRow; created: boolean }> {
-  const reference = chargeReference(scope, input.kind);
+  const reference = chargeReference(scope, input.kind, input.connectionId);
   const [row] = await db
     .insert(charges)
     .values({ ...scope, connectionId: input.connectionId, kind: input.kind, reference, amount: input.amount })
-    .onConflictDoNothing({ target: [charges.flowId, charges.nodeId, charges.recordKey] })
+    .onConflictDoNothing({ target: [charges.tenantId, charges.reference] })
     .returning();
   if (row) return { row, created: true };
-  const [existing] = await db
-    .select()
-    .from(charges)
-    .where(and(eq(charges.flowId, scope.flowId), eq(charges.nodeId, scope.nodeId), eq(charges.recordKey, scope.recordKey)));
-  return { row: existing, created: false };
+  return { row: (await chargeByReference(db, scope.tenantId, reference))!, created: false };
 }
 
 export async function recordCharge(db: Db, id: number, change: { status: ChargeStatus; providerId?: string | null; details?: Record<string, unknown>; error?: string | null; runId?: string }) {

@@ -103,4 +103,58 @@ const blingToMercadoLivre: FlowTemplate = {
   },
 };
 
-export const templates: FlowTemplate[] = [blingToMercadoLivre];
+/**
+ * Bling (ERP) + a Pix PSP: each new sale gets a Pix charge (its copia e cola travels on in
+ * `cobranca`, for a notify step the seller adds), and each Pix the PSP notifies settles the sale's
+ * receivable in Bling. Register the PSP connection's webhook URL at the PSP for the second flow.
+ */
+const blingPix: FlowTemplate = {
+  id: 'bling-pix',
+  name: { 'pt-BR': 'Bling + Pix: cobrança e baixa', en: 'Bling + Pix: charge and settle' },
+  description: {
+    'pt-BR': 'Gera a cobrança Pix de cada pedido em aberto do Bling no seu PSP e, quando o Pix cai, dá baixa na conta a receber do pedido no Bling — uma vez só.',
+    en: "Creates a Pix charge at your PSP for each open Bling sale and, when the Pix arrives, settles the sale's receivable in Bling — once.",
+  },
+  roles: {
+    erp: { provider: 'bling', entities: ['orders'], label: 'Bling (ERP)' },
+    psp: { provider: 'pix-psp', entities: ['payments'], label: 'PSP Pix (API Pix)' },
+  },
+  build({ erp, psp }) {
+    const charge = ['on-order', 'read-order', 'only-open', 'charge'];
+    const settle = ['on-pix', 'read-pix', 'settle'];
+    return [
+      {
+        name: `Cobrança Pix: ${erp.name} → ${psp.name}`,
+        description: 'Cada pedido em aberto do Bling ganha uma cobrança Pix, uma vez só (gerado pelo modelo Bling + Pix). Adicione um bloco Notificar para enviar o copia e cola.',
+        document: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 'on-order', type: 'trigger.webhook', typeVersion: 1, params: { connectionId: erp.id, entity: 'orders' } },
+            { id: 'read-order', type: 'fetch', typeVersion: 1, params: { connectionId: erp.id, entity: 'orders' } },
+            // Bling's "Em aberto": a sale already attended or cancelled needs no charge.
+            { id: 'only-open', type: 'transform', typeVersion: 1, params: { mode: 'filter', expression: 'situacao.id = 6' } },
+            { id: 'charge', type: 'charge', typeVersion: 1, params: { kind: 'pix', connectionId: psp.id, amount: 'total', expiresInHours: 48, description: '"Pedido " & $string(numero)' } },
+          ],
+          edges: chain(...charge),
+          layout: row(charge),
+        },
+      },
+      {
+        name: `Baixa de Pix: ${psp.name} → ${erp.name}`,
+        description: 'Cada Pix recebido dá baixa na conta a receber do pedido no Bling, uma vez por pagamento (gerado pelo modelo Bling + Pix).',
+        document: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 'on-pix', type: 'trigger.webhook', typeVersion: 1, params: { connectionId: psp.id, entity: 'payments' } },
+            { id: 'read-pix', type: 'fetch', typeVersion: 1, params: { connectionId: psp.id, entity: 'payments' } },
+            { id: 'settle', type: 'settle', typeVersion: 1, params: { connectionId: erp.id } },
+          ],
+          edges: chain(...settle),
+          layout: row(settle),
+        },
+      },
+    ];
+  },
+};
+
+export const templates: FlowTemplate[] = [blingToMercadoLivre, blingPix];

@@ -50,6 +50,8 @@ export interface HarnessOptions {
   ticketUrl?: string;
   /** The Temporal Web UI the browser UI links runs to (GET /api/ui-config). */
   temporalUiUrl?: string;
+  /** PONTE_METRICS_TOKEN: scrapes of /metrics must carry it. */
+  metricsToken?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -81,7 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!options.withoutWorker) await startWorker();
 
   const logger = options.logLines ? { level: 'trace', redact: REDACT_PATHS, stream: { write: (line: string) => void options.logLines!.push(line) } } : false;
-  const app = await buildApp({ database, box, metrics: createMetrics({ role: 'all', db: database.db }), temporal: client, taskQueue, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, temporalUiUrl: options.temporalUiUrl, logger });
+  const app = await buildApp({ database, box, metrics: createMetrics({ role: 'all', db: database.db }), temporal: client, taskQueue, publicUrl: 'http://ponte.test', maxHistoryEvents: options.maxHistoryEvents, ticketUrl: options.ticketUrl, temporalUiUrl: options.temporalUiUrl, metricsToken: options.metricsToken, logger });
   await app.ready();
   const admin = await createUser(database.db, { tenantId: DEFAULT_TENANT, email: `admin-${taskQueue}@ponte.test`, role: 'admin' });
   const adminPassword = `pw-${randomBytes(9).toString('base64url')}`;

@@ -6,8 +6,10 @@
  * cStat 778 and one still being sent. What a user notices: each invoice's number and series,
  * model, order, status badge, SEFAZ's answer, protocol, total in reais and run; the status
  * filter; the detail with the access key in blocks of four copied whole, the XML downloaded and
- * the DANFE served as a PDF to this browser's session; the rejection's reason; and the rejected
- * number listed under "Números a inutilizar" with what inutilização is.
+ * the DANFE served as a PDF to this browser's session; the rejection's reason; the rejected
+ * number listed under "Números a inutilizar" with what inutilização is; and, against the SEFAZ
+ * simulator, an editor cancelling an authorised invoice (and reading SEFAZ's refusal of another)
+ * and voiding the rejected number, while a viewer sees neither button.
  */
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
@@ -19,6 +21,9 @@ import { signNfe } from '../../fiscal/nfe/sign';
 import { createTestCa } from '../../fiscal/testing/certificates';
 import { nfce, SAMPLE_ISSUER_CNPJ, simplesNacionalNfe } from '../../fiscal/testing/samples';
 import type { NfeInput } from '../../fiscal/types';
+import { type SefazSimulator, startSefazSimulator } from '../../connectors/sefaz/simulator';
+import { hashPassword } from '../../server/auth/passwords';
+import { createUser, setPassword } from '../../server/auth/store';
 import { allocateNumber, storeSigned, updateDocument } from '../../server/fiscal/ledger';
 import { closeAll, countSettled, hasChromium, openBrowser, serveUi, type UiBrowser } from '../support/browser';
 import type { Harness } from '../support/harness';
@@ -36,6 +41,8 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
   const keys: Record<string, string> = {};
   let rejectedNumber: number;
   let authorisedNumber: number;
+  let sefaz: SefazSimulator;
+  let sefazId: string;
 
   const text = async (loc: Locator) => ((await loc.textContent()) ?? '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
   const row = (recordKey: string) => page.locator(`[data-testid="invoices-table"] tr[data-key="${recordKey}"]`);
@@ -44,6 +51,17 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
   beforeAll(async () => {
     ({ h, base } = await serveUi());
     const { db } = h.database;
+    // The connection the invoices were issued through: what a cancellation or a voiding is sent with.
+    sefaz = await startSefazSimulator();
+    const connection = await h.api('POST', '/api/connections', {
+      name: 'SEFAZ-SP (homologação)',
+      provider: 'sefaz',
+      baseUrl: sefaz.url,
+      credentials: { certificate: sefaz.issueCertificate({ cnpj: SAMPLE_ISSUER_CNPJ, name: 'LOJA EXEMPLO LTDA', password: 'p' }), certificatePassword: 'p', caCertificate: sefaz.caCertificate },
+      settings: { uf: 'SP', environment: 2, issuer: simplesNacionalNfe().issuer, rateLimit: { requestsPerSecond: 0 } },
+    });
+    expect(connection.status, JSON.stringify(connection.body)).toBe(201);
+    sefazId = connection.body.id;
     const cert = readA1(createTestCa().issueA1({ cnpj: SAMPLE_ISSUER_CNPJ, name: 'LOJA EXEMPLO LTDA', password: 'p' }).pfxBase64, 'p');
 
     /** Numbers a document the way emit-nf does, and stores it signed. */
@@ -57,7 +75,7 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
             return { xml: signNfe(built.xml, cert), accessKey: built.accessKey, total: built.totals.total.toFixed(2) };
           })();
       const { row: doc } = await storeSigned(db, {
-        tenantId: TENANT, status: 'signed', connectionId: 'sefaz-sp', flowId: FLOW, nodeId: 'nota', recordKey, issuerCnpj: SAMPLE_ISSUER_CNPJ,
+        tenantId: TENANT, status: 'signed', connectionId: sefazId, flowId: FLOW, nodeId: 'nota', recordKey, issuerCnpj: SAMPLE_ISSUER_CNPJ,
         model: input.model, environment: input.environment, series: input.series, number, accessKey: made.accessKey, xml: made.xml, total: made.total, runId,
       });
       ids[recordKey] = doc.id;
@@ -94,7 +112,7 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   });
 
-  afterAll(() => closeAll(browser, h));
+  afterAll(() => closeAll(browser, h, sefaz));
 
   it('lists each invoice with number and series, model, order, status, SEFAZ\'s answer, protocol, total in reais and run', async () => {
     await browser.visit('#/invoices');
@@ -140,7 +158,7 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
     const list = page.getByTestId('invoices');
     expect(await countSettled(list, rows())).toBe(4);
     const status = page.getByTestId('invoices-filter-status');
-    expect(await status.locator('option').allTextContents()).toEqual(['Todos', 'Autorizada', 'Rejeitada', 'Denegada', 'Em envio', 'Assinada']);
+    expect(await status.locator('option').allTextContents()).toEqual(['Todos', 'Autorizada', 'Rejeitada', 'Denegada', 'Em envio', 'Assinada', 'Cancelada', 'Inutilizada']);
     await status.selectOption('authorized');
     expect(await countSettled(list, rows())).toBe(2);
     expect(await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')))).toEqual(['5003', '5001']);
@@ -252,6 +270,120 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
     expect(await text(row('5001').getByTestId('invoice-total'))).toBe('R$112.00');
     expect(await section.locator('h2').textContent()).toBe('Numbers to void');
     await page.getByTestId('lang').selectOption('pt-BR');
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('hides "Cancelar" and "Inutilizar" from a viewer', async () => {
+    const viewer = await createUser(h.database.db, { tenantId: TENANT, email: 'contador@loja.test', name: 'Contador', role: 'viewer' });
+    await setPassword(h.database.db, viewer.id, await hashPassword('senha-do-contador'));
+    const reader = await openBrowser(base, { email: 'contador@loja.test', password: 'senha-do-contador' });
+    try {
+      await reader.visit('#/invoices');
+      const rp = reader.page;
+      await countSettled(rp.getByTestId('invoices'), rp.getByTestId('invoices-table').locator('tbody tr[data-doc]'));
+      await rp.locator('[data-testid="invoices-table"] tr[data-key="5001"]').getByTestId('invoice-toggle').click();
+      await rp.locator(`tr[data-detail="${ids['5001']}"]`).getByTestId('invoice-danfe').waitFor();
+      expect(await rp.getByTestId('invoice-cancel').count()).toBe(0);
+      await expect.poll(() => rp.getByTestId('unused-table').locator('tbody tr').count()).toBe(1);
+      expect(await rp.getByTestId('unused-void').count()).toBe(0);
+      expect(reader.pageErrors).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('cancels an authorised NF-e at SEFAZ after a reason and a confirmation, and shows SEFAZ\'s refusal of another', async () => {
+    // SEFAZ knows the NF-e 5001 by the protocol the ledger holds, authorised a moment ago.
+    sefaz.authorized.set(keys['5001'], {
+      accessKey: keys['5001'], protocol: '135260000000101', receivedAt: new Date().toISOString(), digestValue: '', cnpj: SAMPLE_ISSUER_CNPJ,
+      model: 55, series: 1, number: authorisedNumber, nfeXml: '', protNFeXml: '',
+    });
+    await browser.visit('#/invoices');
+    await countSettled(page.getByTestId('invoices'), rows());
+    await row('5001').getByTestId('invoice-toggle').click();
+    const detail = page.locator(`tr[data-detail="${ids['5001']}"]`);
+    const open = detail.getByTestId('invoice-cancel');
+    expect(await text(open)).toBe('Cancelar NF-e');
+    expect(await open.getAttribute('aria-label')).toBe(`Cancelar a nota ${authorisedNumber} (série 1) na SEFAZ`);
+    await open.click();
+    const form = detail.getByTestId('cancel-form');
+    expect(await text(form.locator('h3'))).toBe(`Cancelar a NF-e nº ${authorisedNumber} (série 1)`);
+    expect(await text(form)).toContain('não pode ser desfeito');
+    const confirm = form.getByTestId('cancel-form-confirm');
+    expect(await text(confirm)).toBe('Confirmar cancelamento');
+    expect(await confirm.isDisabled()).toBe(true);
+    // Fewer than 15 characters once spaces are joined: still not allowed.
+    await form.getByTestId('cancel-form-reason').fill('  pedido    errado ');
+    expect(await text(form.getByTestId('cancel-form-count'))).toContain('(13/255)');
+    expect(await confirm.isDisabled()).toBe(true);
+    await form.getByTestId('cancel-form-reason').fill('Cliente desistiu da compra antes do envio');
+    expect(await confirm.isEnabled()).toBe(true);
+    await browser.shot('invoices-05-cancel-form');
+    await confirm.click();
+
+    const done = detail.getByTestId('invoice-cancel-answer');
+    await expect.poll(() => text(done)).toMatch(/^Cancelamento registrado pela SEFAZ \(135\): protocolo \d{15}\.$/);
+    const protocol = sefaz.authorized.get(keys['5001'])!.cancellation!.protocol;
+    expect(await text(done)).toContain(protocol);
+    await expect.poll(() => text(row('5001').getByTestId('invoice-status'))).toBe('Cancelada');
+    expect(await text(row('5001').getByTestId('invoice-sefaz'))).toBe('135 Evento registrado e vinculado a NF-e');
+    expect(await text(detail.getByTestId('invoice-cancellation'))).toContain(`protocolo ${protocol}`);
+    expect(await text(detail.getByTestId('invoice-cancellation'))).toContain('Justificativa: Cliente desistiu da compra antes do envio');
+    expect(await detail.getByTestId('invoice-cancel-xml').getAttribute('href')).toMatch(/^\/api\/fiscal\/events\/\d+\/xml$/);
+    expect(await detail.getByTestId('invoice-danfe').count()).toBe(0);
+    expect(await detail.getByTestId('invoice-cancel').count()).toBe(0);
+    await browser.shot('invoices-06-cancelled');
+
+    // The NFC-e 5003 SEFAZ never heard of: its refusal, in its words, with what it means.
+    await row('5003').getByTestId('invoice-toggle').click();
+    const other = page.locator(`tr[data-detail="${ids['5003']}"]`);
+    expect(await text(other.getByTestId('invoice-cancel'))).toBe('Cancelar NFC-e');
+    await other.getByTestId('invoice-cancel').click();
+    await other.getByTestId('cancel-form-reason').fill('Venda registrada em duplicidade no caixa');
+    await other.getByTestId('cancel-form-confirm').click();
+    const refused = other.getByTestId('invoice-cancel-answer');
+    await expect.poll(() => text(refused)).toContain('A SEFAZ recusou: 494 Rejeição: Chave de Acesso inexistente');
+    expect(await refused.getAttribute('role')).toBe('alert');
+    expect(await text(other.getByTestId('invoice-cancel-answer-hint'))).toMatch(/authorised note/);
+    expect(await text(row('5003').getByTestId('invoice-status'))).toBe('Autorizada');
+    await browser.shot('invoices-07-cancel-refused');
+  });
+
+  it('voids the rejected number at SEFAZ: it leaves "Números a inutilizar", the invoice shows "Inutilizada" and the request is listed', async () => {
+    await browser.visit('#/invoices');
+    const section = page.getByTestId('unused-numbers');
+    const only = section.getByTestId('unused-table').locator('tbody tr');
+    await expect.poll(() => only.count()).toBe(1);
+    const button = only.first().getByTestId('unused-void');
+    expect(await text(button)).toBe('Inutilizar');
+    expect(await button.getAttribute('aria-label')).toBe(`Inutilizar o número ${rejectedNumber} da série 1`);
+    await button.click();
+    const form = section.getByTestId('void-form');
+    expect(await text(form.locator('h3'))).toBe(`Inutilizar o nº ${rejectedNumber} da série 1 (NF-e)`);
+    expect(await text(form)).toContain('o pedido 5002 não recebe mais nota com este número');
+    await form.getByTestId('void-form-reason').fill('Pedido cancelado pelo cliente antes do faturamento');
+    await form.getByTestId('void-form-confirm').click();
+
+    const done = section.getByTestId('void-answer');
+    await expect.poll(() => text(done)).toMatch(new RegExp(`^Número ${rejectedNumber} inutilizado pela SEFAZ \\(102\\): protocolo \\d{15}\\.$`));
+    await expect.poll(() => section.getByTestId('unused-empty').isVisible()).toBe(true);
+    expect(await section.getByTestId('void-form').count()).toBe(0);
+    await expect.poll(() => text(row('5002').getByTestId('invoice-status'))).toBe('Inutilizada');
+    expect(sefaz.voided).toEqual([expect.objectContaining({ from: rejectedNumber, to: rejectedNumber })]);
+
+    const voids = page.getByTestId('voids-table').locator('tbody tr');
+    await expect.poll(() => voids.count()).toBe(1);
+    expect(await text(voids.first().getByTestId('void-range'))).toBe(String(rejectedNumber));
+    expect(await text(voids.first().getByTestId('void-status'))).toBe('Inutilizada');
+    expect(await text(voids.first().getByTestId('void-sefaz'))).toBe('102 Inutilização de número homologado');
+    expect(await text(voids.first().getByTestId('void-protocol'))).toBe(sefaz.voided[0].protocol);
+    const xml = await browser.context.request.get(`${base}${await voids.first().getByTestId('void-xml').getAttribute('href')}`);
+    expect(xml.status()).toBe(200);
+    expect(await xml.text()).toContain('<ProcInutNFe');
+
+    await row('5002').getByTestId('invoice-toggle').click();
+    expect(await text(page.locator(`tr[data-detail="${ids['5002']}"]`).getByTestId('invoice-voided'))).toContain('foi inutilizado na SEFAZ');
+    await browser.shot('invoices-08-voided');
     expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -11,15 +11,25 @@
  *   → 539; otherwise 100 with a 15-digit protocol and digVal = the note's DigestValue.
  *   indSinc 1 answers 104 + protNFe; 0 answers 103 + nRec, and NFeRetAutorizacao4 gives 105
  *   for `processingPolls` polls, then 104;
- * - NFeConsultaProtocolo4: 100 + protNFe for authorised keys, 217 otherwise;
- *   NFeStatusServico4: 107 with tMed.
+ * - NFeConsultaProtocolo4: 100 + protNFe for authorised keys, 101 + protNFe + procEventoNFe for
+ *   cancelled ones, 217 otherwise; NFeStatusServico4: 107 with tMed.
+ * - NFeInutilizacao4 (voiding numbers never used) validates the inutNFe against its XSD (215), the
+ *   signature on infInut (297/298), the signer's CNPJ base (213), tpAmb (252) and the range (224);
+ *   a range holding an authorised number → 241, the same range voided before → 563, one
+ *   overlapping a voided range → 256; otherwise 102 with a protocol. A note numbered inside a
+ *   voided range is then rejected with 206.
+ * - NFeRecepcaoEvento4, cancellation (110111) only: the envEvento's XSD (215 for the batch), then
+ *   per event tpAmb (252), signature (297/298), signer (213) and author (574), the Id (572), the
+ *   key (494), a repeated event → 573, a note not authorised → 580, nProt ≠ the authorisation's
+ *   → 222, and the deadline counted from the authorisation (SP's rules): NF-e up to 24 h → 135,
+ *   up to 7 days → 155 (late), later → 501; NFC-e up to 30 minutes → 135, later → 501.
  * Faults for tests: `rejectNext`, `unavailableNext`, `consumoIndevidoNext`, `authorizeThenDrop`.
  */
 import { X509Certificate } from 'node:crypto';
 import { buildAccessKey, isValidAccessKey } from '../../../fiscal/nfe/access-key';
 import { HOMOLOGATION_ITEM_DESCRIPTION, HOMOLOGATION_RECIPIENT_NAME } from '../../../fiscal/nfe/build';
 import { validateNfe } from '../../../fiscal/nfe/schema';
-import { verifyNfeSignature } from '../../../fiscal/nfe/sign';
+import { type SignedElement, verifyNfeSignature } from '../../../fiscal/nfe/sign';
 import { escapeXml } from '../../../fiscal/nfe/xml';
 import { type A1Options, createTestCa } from '../../../fiscal/testing/certificates';
 import type { Environment } from '../../../fiscal/types';
@@ -60,14 +70,29 @@ export interface AuthorizedNote {
   number: number;
   nfeXml: string;
   protNFeXml: string;
+  /** Set once a cancellation (110111) is registered. */
+  cancellation?: { protocol: string; registeredAt: string; procEventoNFe: string };
+}
+
+/** A range of numbers SEFAZ voided (inutilização homologada). */
+export interface VoidedRange {
+  cnpj: string;
+  model: number;
+  series: number;
+  from: number;
+  to: number;
+  protocol: string;
+  receivedAt: string;
 }
 
 export interface SefazSimulator extends RunningSimulator {
   /** The CA of the server's certificate and of every client certificate it accepts (PEM). */
   readonly caCertificate: string;
   readonly environment: Environment;
-  /** Authorised notes by access key. */
+  /** Authorised notes by access key (cancelled ones too, with their `cancellation`). */
   readonly authorized: Map<string, AuthorizedNote>;
+  /** The ranges voided, in the order they were. */
+  readonly voided: VoidedRange[];
   /** Requests that reached each service; a refused handshake counts in `handshakeRefusals` instead. */
   readonly requests: Record<SefazService, number>;
   readonly handshakeRefusals: number;
@@ -87,6 +112,8 @@ const VERSION_APP = 'PONTE-SIM-4.00';
 
 const MESSAGES: Record<string, string> = {
   '100': 'Autorizado o uso da NF-e',
+  '101': 'Cancelamento de NF-e homologado',
+  '102': 'Inutilização de número homologado',
   '103': 'Lote recebido com sucesso',
   '104': 'Lote processado',
   '105': 'Lote em processamento',
@@ -94,17 +121,32 @@ const MESSAGES: Record<string, string> = {
   '107': 'Serviço em Operação',
   '108': 'Serviço Paralisado Momentaneamente (curto prazo)',
   '109': 'Serviço Paralisado sem Previsão',
+  '128': 'Lote de Evento Processado',
+  '135': 'Evento registrado e vinculado a NF-e',
+  '155': 'Cancelamento homologado fora de prazo',
+  '206': 'Rejeição: NF-e já está inutilizada na Base de dados da SEFAZ',
   '213': 'Rejeição: CNPJ-Base do Emitente difere do CNPJ-Base do Certificado Digital',
   '215': 'Rejeição: Falha no schema XML',
   '217': 'Rejeição: NF-e não consta na base de dados da SEFAZ',
+  '222': 'Rejeição: Protocolo de Autorização de Uso difere do cadastrado',
+  '224': 'Rejeição: A faixa inicial é maior que a faixa final',
   '225': 'Rejeição: Falha no Schema XML do lote de NFe',
   '236': 'Rejeição: Chave de Acesso com dígito verificador inválido',
+  '241': 'Rejeição: Um número da faixa já foi utilizado',
   '252': 'Rejeição: Ambiente informado diverge do Ambiente de recebimento',
   '253': 'Rejeição: Digito Verificador da chave de acesso composta inválida',
+  '256': 'Rejeição: Uma NF-e da faixa já está inutilizada na Base de dados da SEFAZ',
   '297': 'Rejeição: Assinatura difere do calculado',
   '298': 'Rejeição: Assinatura difere do padrão do Sistema',
+  '494': 'Rejeição: Chave de Acesso inexistente',
+  '501': 'Rejeição: Pedido de Cancelamento intempestivo (NF-e autorizada a mais de 7 dias)',
   '373': 'Rejeição: Descrição do primeiro item diferente de NOTA FISCAL EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL',
   '502': 'Rejeição: Erro na Chave de Acesso - Campo Id não corresponde à concatenação dos campos correspondentes',
+  '563': 'Rejeição: Já existe pedido de Inutilização com a mesma faixa de inutilização',
+  '572': 'Rejeição: Erro Atributo ID do evento não corresponde a concatenação dos campos ("ID" + tpEvento + chNFe + nSeqEvento)',
+  '573': 'Rejeição: Duplicidade de Evento',
+  '574': 'Rejeição: O autor do evento diverge do emissor da NF-e',
+  '580': 'Rejeição: O evento exige uma NF-e autorizada',
   '598': 'Rejeição: NF-e emitida em ambiente de homologação com Razão Social do destinatário diferente de NF-E EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL',
   '656': 'Rejeição: Consumo Indevido',
 };
@@ -114,6 +156,15 @@ const RESULT_ELEMENTS: Partial<Record<SefazService, string>> = {
   NFeRetAutorizacao4: 'retConsReciNFe',
   NFeConsultaProtocolo4: 'retConsSitNFe',
   NFeStatusServico4: 'retConsStatServ',
+  NFeInutilizacao4: 'retInutNFe',
+  NFeRecepcaoEvento4: 'retEnvEvento',
+};
+
+const HOUR = 3_600_000;
+/** How long after the authorisation a cancellation is on time, and accepted at all (SP: NF-e 24 h, late up to 7 days; NFC-e 30 minutes). */
+const CANCELLATION_DEADLINES: Record<number, { onTime: number; late: number }> = {
+  55: { onTime: 24 * HOUR, late: 168 * HOUR },
+  65: { onTime: HOUR / 2, late: HOUR / 2 },
 };
 
 /** TMotivo is at most 255 characters. */
@@ -155,6 +206,7 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
   const ca = createTestCa();
   const server = ca.issueServer(['127.0.0.1', 'localhost']);
   const authorized = new Map<string, AuthorizedNote>();
+  const voided: VoidedRange[] = [];
   const byNumber = new Map<string, string>();
   const receipts = new Map<string, { protocols: string[]; polls: number; cUF: string }>();
   const requests = Object.fromEntries(SEFAZ_SERVICES.map((s) => [s, 0])) as Record<SefazService, number>;
@@ -208,11 +260,9 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
     const emit = findElement(infNFe, 'emit') as XmlNode;
     if (Number(textOf(ide, 'tpAmb')) !== environment) return reject('252');
 
-    const signature = verifyNfeSignature(nfeXml);
-    if (!signature.valid) return reject(/digest|signature value|SignatureValue/i.test(signature.reason ?? '') ? '297' : '298', signature.reason);
     const emitter = textOf(emit, 'CNPJ');
-    const signer = signature.certificatePem ? cnpjOfCertificate(signature.certificatePem) : undefined;
-    if (!signer || signer.slice(0, 8) !== emitter.slice(0, 8)) return reject('213', signer ? `certificado: ${signer}` : 'certificado sem CNPJ');
+    const signed = signatureProblem(nfeXml, 'infNFe', emitter);
+    if (signed) return reject(signed.cStat, signed.detail);
 
     if (!isValidAccessKey(accessKey)) return reject('253');
     const model = Number(textOf(ide, 'mod'));
@@ -241,6 +291,8 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
       const dest = infNFe.dest as XmlNode | undefined;
       if (dest && textOf(dest, 'xNome') && textOf(dest, 'xNome') !== HOMOLOGATION_RECIPIENT_NAME) return reject('598');
     }
+
+    if (voidedRangeOf(emitter, model, series, number)) return reject('206', `nNF ${number}`);
 
     const earlier = authorized.get(accessKey);
     if (earlier) {
@@ -319,7 +371,105 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
     if (Number(textOf(message, 'tpAmb')) !== environment) return answer('252');
     if (!isValidAccessKey(accessKey)) return answer('236');
     const note = authorized.get(accessKey);
+    if (note?.cancellation) return answer('101', note.protNFeXml + note.cancellation.procEventoNFe);
     return note ? answer('100', note.protNFeXml) : answer('217');
+  }
+
+  /** Why a signed request is refused before its content is read: the signature (297/298), or a signer of another company (213). */
+  function signatureProblem(xml: string, element: SignedElement, cnpj: string): { cStat: string; detail?: string } | undefined {
+    const signature = verifyNfeSignature(xml, element);
+    if (!signature.valid) return { cStat: /digest|signature value|SignatureValue/i.test(signature.reason ?? '') ? '297' : '298', detail: signature.reason };
+    const signer = signature.certificatePem ? cnpjOfCertificate(signature.certificatePem) : undefined;
+    if (!signer || signer.slice(0, 8) !== cnpj.slice(0, 8)) return { cStat: '213', detail: signer ? `certificado: ${signer}` : 'certificado sem CNPJ' };
+    return undefined;
+  }
+
+  function voidedRangeOf(cnpj: string, model: number, series: number, number: number): VoidedRange | undefined {
+    return voided.find((r) => r.cnpj === cnpj && r.model === model && r.series === series && r.from <= number && number <= r.to);
+  }
+
+  async function inutilizacao(req: SimRequest): Promise<SimResponse> {
+    const [inut] = rawElements(req.rawBody, 'inutNFe');
+    const infInut = (inut ? findElement(parseXml(inut), 'infInut') : undefined) ?? {};
+    const field = (name: string) => textOf(infInut, name);
+    const answer = (cStat: string, detail?: string, protocol?: string, receivedAt = brasiliaNow()) =>
+      soap(
+        'NFeInutilizacao4',
+        `<retInutNFe xmlns="${NFE_NAMESPACE}" versao="${LAYOUT_VERSION}"><infInut${protocol ? ` Id="ID${protocol}"` : ''}>${header(cStat, motivo(cStat, detail))}<cUF>${field('cUF') || '35'}</cUF>` +
+          ['ano', 'CNPJ', 'mod', 'serie', 'nNFIni', 'nNFFin'].map((name) => (/^\d+$/.test(field(name)) ? `<${name}>${field(name)}</${name}>` : '')).join('') +
+          `<dhRecbto>${receivedAt}</dhRecbto>${protocol ? `<nProt>${protocol}</nProt>` : ''}</infInut></retInutNFe>`,
+      );
+    if (!inut) return answer('215', 'inutNFe ausente');
+    const problems = await validateNfe(inut, 'inutNFe');
+    if (problems.length) return answer('215', `${problems[0].path}: ${problems[0].message}`);
+    if (Number(field('tpAmb')) !== environment) return answer('252');
+    const cnpj = field('CNPJ');
+    const signed = signatureProblem(inut, 'infInut', cnpj);
+    if (signed) return answer(signed.cStat, signed.detail);
+    const [model, series, from, to] = ['mod', 'serie', 'nNFIni', 'nNFFin'].map((name) => Number(field(name)));
+    if (from > to) return answer('224');
+    const used = [...authorized.values()].find((n) => n.cnpj === cnpj && n.model === model && n.series === series && from <= n.number && n.number <= to);
+    if (used) return answer('241', `nNF ${used.number}`);
+    const same = voided.find((r) => r.cnpj === cnpj && r.model === model && r.series === series && r.from === from && r.to === to);
+    if (same) return answer('563', `nProt ${same.protocol}`);
+    const overlap = voided.find((r) => r.cnpj === cnpj && r.model === model && r.series === series && r.from <= to && from <= r.to);
+    if (overlap) return answer('256', `${overlap.from}-${overlap.to}`);
+    const protocol = nextProtocol(field('cUF'));
+    const receivedAt = brasiliaNow();
+    voided.push({ cnpj, model, series, from, to, protocol, receivedAt });
+    return answer('102', undefined, protocol, receivedAt);
+  }
+
+  async function recepcaoEvento(req: SimRequest): Promise<SimResponse> {
+    const [envi] = rawElements(req.rawBody, 'envEvento');
+    const envelope = (envi ? findElement(parseXml(envi), 'envEvento') : undefined) ?? {};
+    const batch = (cStat: string, detail?: string, events = '') =>
+      soap(
+        'NFeRecepcaoEvento4',
+        `<retEnvEvento xmlns="${NFE_NAMESPACE}" versao="1.00"><idLote>${textOf(envelope, 'idLote') || '0'}</idLote><tpAmb>${environment}</tpAmb><verAplic>${VERSION_APP}</verAplic>` +
+          `<cOrgao>35</cOrgao><cStat>${cStat}</cStat><xMotivo>${escapeXml(motivo(cStat, detail))}</xMotivo>${events}</retEnvEvento>`,
+      );
+    if (!envi) return batch('215', 'envEvento ausente');
+    const types = [...envi.matchAll(/<tpEvento>(\d+)<\/tpEvento>/g)].map((m) => m[1]);
+    if (types.some((type) => type !== '110111')) return fault('Receiver', `Only the cancellation event (110111) is simulated, not ${types.find((t) => t !== '110111')}.`);
+    const problems = await validateNfe(envi, 'envEventoCancNFe');
+    if (problems.length) return batch('215', `${problems[0].path}: ${problems[0].message}`);
+    const answers = rawElements(envi, 'evento').map((evento) => cancellation(evento));
+    return batch('128', undefined, answers.join(''));
+  }
+
+  /** One cancellation event's retEvento, registering it when the rules allow. */
+  function cancellation(eventoXml: string): string {
+    // Inherited from envEvento when not declared: the signature is over the namespaced element either way.
+    const evento = /^<evento[^>]*\sxmlns=/.test(eventoXml) ? eventoXml : eventoXml.replace(/^<evento/, `<evento xmlns="${NFE_NAMESPACE}"`);
+    const infEvento = findElement(parseXml(evento), 'infEvento') ?? {};
+    const field = (name: string) => textOf(infEvento, name);
+    const accessKey = field('chNFe');
+    const sequence = field('nSeqEvento');
+    const retEvento = (cStat: string, detail?: string, protocol?: string, registeredAt = brasiliaNow()) =>
+      `<retEvento versao="1.00"><infEvento${protocol ? ` Id="ID${protocol}"` : ''}><tpAmb>${environment}</tpAmb><verAplic>${VERSION_APP}</verAplic><cOrgao>${field('cOrgao') || '35'}</cOrgao>` +
+      `<cStat>${cStat}</cStat><xMotivo>${escapeXml(motivo(cStat, detail))}</xMotivo><chNFe>${accessKey}</chNFe><tpEvento>${field('tpEvento')}</tpEvento>` +
+      `${protocol ? '<xEvento>Cancelamento registrado</xEvento>' : ''}<nSeqEvento>${sequence}</nSeqEvento><dhRegEvento>${registeredAt}</dhRegEvento>${protocol ? `<nProt>${protocol}</nProt>` : ''}</infEvento></retEvento>`;
+    if (Number(field('tpAmb')) !== environment) return retEvento('252');
+    const cnpj = field('CNPJ');
+    const signed = signatureProblem(evento, 'infEvento', cnpj);
+    if (signed) return retEvento(signed.cStat, signed.detail);
+    if (cnpj !== accessKey.slice(6, 20)) return retEvento('574');
+    if (String(infEvento['@Id'] ?? '') !== `ID${field('tpEvento')}${accessKey}${sequence.padStart(2, '0')}`) return retEvento('572');
+    const note = authorized.get(accessKey);
+    if (!note) return retEvento('494');
+    if (note.cancellation) return retEvento('573', `nProt:${note.cancellation.protocol}`);
+    const detEvento = findElement(infEvento, 'detEvento');
+    if (textOf(detEvento, 'nProt') !== note.protocol) return retEvento('222', `nProt da autorização: ${note.protocol}`);
+    const deadline = CANCELLATION_DEADLINES[note.model] ?? CANCELLATION_DEADLINES[55];
+    const age = Date.now() - Date.parse(note.receivedAt);
+    if (age > deadline.late) return retEvento('501');
+    const protocol = nextProtocol(accessKey.slice(0, 2));
+    const registeredAt = brasiliaNow();
+    const answer = retEvento(age > deadline.onTime ? '155' : '135', undefined, protocol, registeredAt);
+    const procEventoNFe = `<procEventoNFe xmlns="${NFE_NAMESPACE}" versao="1.00">${evento}${answer}</procEventoNFe>`;
+    note.cancellation = { protocol, registeredAt, procEventoNFe };
+    return answer;
   }
 
   function statusServico(message: XmlNode): SimResponse {
@@ -334,7 +484,12 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
   /** A ret* answer carrying only a cStat (a service-wide fault), in the service's own element. */
   function serviceAnswer(service: SefazService, cStat: string): SimResponse {
     const name = RESULT_ELEMENTS[service] as string;
-    return soap(service, `<${name} xmlns="${NFE_NAMESPACE}" versao="${LAYOUT_VERSION}">${header(cStat, motivo(cStat))}<cUF>35</cUF><dhRecbto>${brasiliaNow()}</dhRecbto></${name}>`);
+    const common = `${header(cStat, motivo(cStat))}<cUF>35</cUF><dhRecbto>${brasiliaNow()}</dhRecbto>`;
+    if (service === 'NFeInutilizacao4') return soap(service, `<${name} xmlns="${NFE_NAMESPACE}" versao="${LAYOUT_VERSION}"><infInut>${common}</infInut></${name}>`);
+    if (service === 'NFeRecepcaoEvento4') {
+      return soap(service, `<${name} xmlns="${NFE_NAMESPACE}" versao="1.00"><idLote>0</idLote><tpAmb>${environment}</tpAmb><verAplic>${VERSION_APP}</verAplic><cOrgao>35</cOrgao><cStat>${cStat}</cStat><xMotivo>${escapeXml(motivo(cStat))}</xMotivo></${name}>`);
+    }
+    return soap(service, `<${name} xmlns="${NFE_NAMESPACE}" versao="${LAYOUT_VERSION}">${common}</${name}>`);
   }
 
   async function handle(service: SefazService, req: SimRequest): Promise<SimResponse> {
@@ -361,6 +516,10 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
         return retAutorizacao(findElement(body, 'consReciNFe') ?? {});
       case 'NFeConsultaProtocolo4':
         return consulta(findElement(body, 'consSitNFe') ?? {});
+      case 'NFeInutilizacao4':
+        return inutilizacao(req);
+      case 'NFeRecepcaoEvento4':
+        return recepcaoEvento(req);
       default:
         return statusServico(findElement(body, 'consStatServ') ?? {});
     }
@@ -378,6 +537,7 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
     caCertificate: ca.certPem,
     environment,
     authorized,
+    voided,
     requests,
     get handshakeRefusals() {
       return handshakeRefusals;

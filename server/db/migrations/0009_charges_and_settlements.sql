@@ -39,7 +39,7 @@ CREATE TABLE "settlements" (
 --> statement-breakpoint
 ALTER TABLE "charges" ADD CONSTRAINT "charges_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "settlements" ADD CONSTRAINT "settlements_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "charges_record_uq" ON "charges" USING btree ("flow_id","node_id","record_key");--> statement-breakpoint
+CREATE INDEX "charges_record_idx" ON "charges" USING btree ("source_connection_id","record_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "charges_reference_uq" ON "charges" USING btree ("tenant_id","reference");--> statement-breakpoint
 CREATE INDEX "charges_tenant_status_idx" ON "charges" USING btree ("tenant_id","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "settlements_payment_uq" ON "settlements" USING btree ("payment_connection_id","payment_id");--> statement-breakpoint

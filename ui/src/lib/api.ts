@@ -442,8 +442,44 @@ export const listSettlements = (q: { status?: string; reference?: string; limit?
   api<{ settlements: Settlement[] }>('GET', `/api/settlements?${searchParams(q)}`).then((r) => r.settlements);
 
 /** "Notas fiscais": the NF-e / NFC-e the emit-nf blocks issued, and the numbers left to void. */
-export type FiscalStatus = 'signed' | 'sending' | 'authorized' | 'rejected' | 'denied';
-export const FISCAL_STATUSES: FiscalStatus[] = ['authorized', 'rejected', 'denied', 'sending', 'signed'];
+export type FiscalStatus = 'signed' | 'sending' | 'authorized' | 'rejected' | 'denied' | 'cancelled' | 'voided';
+export const FISCAL_STATUSES: FiscalStatus[] = ['authorized', 'rejected', 'denied', 'sending', 'signed', 'cancelled', 'voided'];
+/** A request a person sent SEFAZ about invoices, and SEFAZ's answer. */
+interface SefazRequest {
+  id: number;
+  connectionId: string;
+  /** What the person wrote (xJust). */
+  justification: string;
+  cStat: string | null;
+  /** SEFAZ's xMotivo. */
+  reason: string | null;
+  protocol: string | null;
+  requestedBy: string;
+  /** When SEFAZ registered it. */
+  doneAt: string | null;
+  createdAt: string;
+  hasProc: boolean;
+  /** The XML to keep (procEventoNFe, procInutNFe), once SEFAZ did it. */
+  xmlUrl: string | null;
+}
+/** An event of an invoice registered at SEFAZ (the cancellation, type 110111), or a request of one it refused. */
+export interface FiscalEvent extends SefazRequest {
+  documentId: number;
+  accessKey: string;
+  type: string;
+  sequence: number;
+  status: 'sending' | 'registered' | 'rejected';
+}
+/** A request to void numbers never used ("inutilização"). */
+export interface FiscalVoid extends SefazRequest {
+  issuerCnpj: string;
+  model: number;
+  environment: number;
+  series: number;
+  fromNumber: number;
+  toNumber: number;
+  status: 'sending' | 'voided' | 'rejected';
+}
 export interface FiscalDocument {
   id: number;
   connectionId: string;
@@ -473,9 +509,14 @@ export interface FiscalDocument {
   updatedAt: string;
   /** Whether SEFAZ's protocol is merged in (the XML is then the nfeProc). */
   hasProc: boolean;
+  /** A cancelled invoice's registered cancellation. */
+  cancellation: FiscalEvent | null;
 }
 /** A number a rejected invoice holds: void it at SEFAZ ("inutilizar") if the order will not be invoiced. */
 export interface UnusedNumber {
+  /** The rejected invoice holding it, and the SEFAZ connection that issued it. */
+  documentId: number;
+  connectionId: string;
   issuerCnpj: string;
   model: number;
   environment: number;
@@ -490,6 +531,17 @@ export const listFiscalDocuments = (q: { status?: string; flowId?: string; recor
 export const listUnusedNumbers = () => api<{ numbers: UnusedNumber[] }>('GET', '/api/fiscal/unused-numbers').then((r) => r.numbers);
 export const fiscalXmlUrl = (id: number) => `/api/fiscal/documents/${id}/xml`;
 export const danfeUrl = (id: number) => `/api/fiscal/documents/${id}/danfe.pdf`;
+/** Cancels an authorised invoice at SEFAZ; a refusal is an ApiError 409 whose body.details carry cStat, reason and hint. */
+export const cancelInvoice = (id: number, reason: string) =>
+  api<{ document: FiscalDocument; event: FiscalEvent; hint: string }>('POST', `/api/fiscal/documents/${id}/cancel`, { reason });
+export const voidFiscalNumbers = (body: { connectionId: string; model: number; series: number; from: number; to: number; reason: string }) =>
+  api<{ void: FiscalVoid }>('POST', '/api/fiscal/voids', body).then((r) => r.void);
+export const listFiscalVoids = () => api<{ voids: FiscalVoid[] }>('GET', '/api/fiscal/voids').then((r) => r.voids);
+/** SEFAZ's own answer in a refusal (cStat, xMotivo and what to do), when the API passed one on. */
+export function sefazRefusal(err: unknown): { cStat: string; reason: string; hint?: string } | null {
+  const details = err instanceof ApiError ? err.body?.details : undefined;
+  return details && typeof details.cStat === 'string' ? { cStat: details.cStat, reason: String(details.reason ?? ''), hint: details.hint } : null;
+}
 
 /** The message of an API refusal: a 400 lists its problems, others carry one message. */
 export function errorText(err: unknown): string {
@@ -630,6 +682,7 @@ export const AUDIT_ACTIONS = [
   'binding.create', 'binding.delete', 'binding.resolve', 'binding.resync',
   'discovery.start', 'discovery.confirm', 'reconciliation.start', 'approval.decide',
   'run.start', 'run.reprocess', 'run.resolve', 'run.ticket',
+  'fiscal.void', 'fiscal.cancel',
 ] as const;
 export const listAudit = (q: { action?: string; from?: string; to?: string; before?: number; limit?: number }) => {
   const params = new URLSearchParams();
