@@ -114,6 +114,8 @@ describe('Pix charges and their settlement', () => {
     const { ctx } = openConnection({ id: pspId, provider: 'pix-psp', baseUrl: psp.baseUrl, credentials: { ...psp.credentials } as Record<string, string>, settings: { rateLimit: { requestsPerSecond: 0 } } }, new PacerRegistry());
     await pixPsp.payments!.registerWebhook!(ctx, base + hook.pathname);
 
+    // The template applied above added a second flow settling this PSP's payments: both runs meet
+    // the payment, one settles it and the other leaves it (in flight, or done).
     const [charge] = await charges();
     const order = bling.orders.get(Number(charge.recordKey))!;
     const { pix, delivery } = await psp.pay(charge.reference, { payerName: 'Maria Pagadora' });

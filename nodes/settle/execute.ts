@@ -40,14 +40,17 @@ export const settleExecutor: EffectExecutor = {
         runId: ctx.runId,
       });
       if (!claim.settle) {
-        outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: claim.row.receivableId, message: `Payment ${payment.paymentId} was settled before (${claim.row.status}, run ${claim.row.runId})` });
+        const message = claim.inFlight
+          ? `Payment ${payment.paymentId} is being settled by run ${claim.row.runId} right now`
+          : `Payment ${payment.paymentId} was settled before (${claim.row.status}, run ${claim.row.runId})`;
+        outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: claim.row.receivableId, message });
         continue;
       }
       try {
         const orderId = await erpOrderOf(ctx.db, charge, erpId);
         const note = `Pix ${payment.paymentId} (cobrança ${charge.reference})`;
         const result = await withInlineRetry(() => receivables.settle(erp, { orderId, amount: payment.amount, paidAt: payment.paidAt, paymentId: payment.paymentId, note, retry: claim.retry }), { signal: ctx.signal });
-        await recordSettlement(ctx.db, claim.row.id, { status: result.outcome === 'settled' ? 'settled' : 'already', orderId, receivableId: result.receivableId, error: null });
+        await recordSettlement(ctx.db, claim.row.id, ctx.runId, { status: result.outcome === 'settled' ? 'settled' : 'already', orderId, receivableId: result.receivableId, error: null });
         await markChargePaid(ctx.db, charge.id, payment.paidAt);
         const settled = { paymentId: payment.paymentId, reference: charge.reference, orderId, receivableId: result.receivableId, outcome: result.outcome };
         outcomes.push({
@@ -60,7 +63,7 @@ export const settleExecutor: EffectExecutor = {
         output.push({ ...record, data: { ...record.data, baixa: settled } });
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
-        await recordSettlement(ctx.db, claim.row.id, { status: 'failed', error: err.message });
+        await recordSettlement(ctx.db, claim.row.id, ctx.runId, { status: 'failed', error: err.message });
         outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: payment });
       }
       ctx.heartbeat();

@@ -59,31 +59,49 @@ export async function chargeByReference(db: Db, tenantId: string, reference: str
 }
 
 /**
- * Claims a payment for settlement: `settle` when this run should tell the ERP (a fresh claim, or
- * one an earlier attempt left unfinished: `retry`), or the earlier outcome when it is done.
+ * How long a claim in `settling` belongs to the run that made it. Within it, another run (a second
+ * flow listening to the same PSP, a reprocess) leaves the payment to that run; after it, the claim
+ * is taken over (that run died between the ERP and the ledger).
+ */
+export const SETTLEMENT_LEASE_MS = 2 * 60_000;
+
+/**
+ * Claims a payment for settlement: `settle` when this run should tell the ERP (a fresh claim, its
+ * own unfinished one — an activity retry — or one whose lease ran out: `retry`, it may have
+ * landed), or the state that makes it someone else's: done, or being settled by another run now.
  */
 export async function claimSettlement(
   db: Db,
   input: { tenantId: string; paymentConnectionId: string; paymentId: string; reference: string; chargeId: number | null; erpConnectionId: string; amount: string; runId: string },
-): Promise<{ settle: true; row: SettlementRow; retry: boolean } | { settle: false; row: SettlementRow }> {
+): Promise<{ settle: true; row: SettlementRow; retry: boolean } | { settle: false; row: SettlementRow; inFlight: boolean }> {
   const [row] = await db.insert(settlements).values(input).onConflictDoNothing({ target: [settlements.paymentConnectionId, settlements.paymentId] }).returning();
   if (row) return { settle: true, row, retry: false };
-  const [existing] = await db
-    .select()
-    .from(settlements)
-    .where(and(eq(settlements.paymentConnectionId, input.paymentConnectionId), eq(settlements.paymentId, input.paymentId)));
-  if (existing.status === 'settling' || existing.status === 'failed') {
-    await db.update(settlements).set({ runId: input.runId, updatedAt: new Date() }).where(eq(settlements.id, existing.id));
-    return { settle: true, row: existing, retry: existing.status === 'settling' };
-  }
-  return { settle: false, row: existing };
+  const key = and(eq(settlements.paymentConnectionId, input.paymentConnectionId), eq(settlements.paymentId, input.paymentId));
+  const [existing] = await db.select().from(settlements).where(key);
+  if (existing.status !== 'settling' && existing.status !== 'failed') return { settle: false, row: existing, inFlight: false };
+  // Taken over in one conditional update: of two runs racing for a stale claim, one wins.
+  const staleBefore = new Date(Date.now() - SETTLEMENT_LEASE_MS).toISOString();
+  const [taken] = await db
+    .update(settlements)
+    .set({ runId: input.runId, status: 'settling', updatedAt: new Date() })
+    .where(
+      and(
+        key,
+        eq(settlements.status, existing.status),
+        existing.status === 'settling' ? sql`(${settlements.runId} = ${input.runId} or ${settlements.updatedAt} < ${staleBefore}::timestamptz)` : sql`true`,
+      ),
+    )
+    .returning();
+  if (!taken) return { settle: false, row: existing, inFlight: true };
+  return { settle: true, row: taken, retry: existing.status === 'settling' };
 }
 
-export async function recordSettlement(db: Db, id: number, change: { status: SettlementRow['status']; orderId?: string | null; receivableId?: string | null; error?: string | null }) {
+/** Records the outcome, only while this run holds the claim: a late writer never overwrites it. */
+export async function recordSettlement(db: Db, id: number, runId: string, change: { status: SettlementRow['status']; orderId?: string | null; receivableId?: string | null; error?: string | null }) {
   await db
     .update(settlements)
     .set({ ...change, updatedAt: new Date() })
-    .where(eq(settlements.id, id));
+    .where(and(eq(settlements.id, id), eq(settlements.runId, runId), eq(settlements.status, 'settling')));
 }
 
 /** A charge paid: settled (or found settled) at the ERP. */

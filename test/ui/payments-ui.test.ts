@@ -237,9 +237,9 @@ describe.skipIf(!hasChromium)('browser UI: flow alerts and charges (needs Chromi
     const failed = (await claimCharge(db, scope('1003', 'run-charge-2'), { connectionId: 'psp-sandbox', kind: 'pix-due', amount: '10' })).row;
     await recordCharge(db, failed.id, { status: 'failed', error: 'O PSP recusou a cobrança: CPF do pagador inválido' });
     const settled = await claimSettlement(db, { tenantId: TENANT, paymentConnectionId: 'banco-inter', paymentId: 'E00416968202503011430abcdef12345', reference: boleto.reference, chargeId: boleto.id, erpConnectionId: blingId, amount: '1234.50', runId: 'run-settle-1' });
-    await recordSettlement(db, settled.row.id, { status: 'settled', orderId: '1002', receivableId: 'cr-9002' });
+    await recordSettlement(db, settled.row.id, 'run-settle-1', { status: 'settled', orderId: '1002', receivableId: 'cr-9002' });
     const already = await claimSettlement(db, { tenantId: TENANT, paymentConnectionId: 'psp-sandbox', paymentId: 'E18236120202503021000fedcba54321', reference: pix.reference, chargeId: pix.id, erpConnectionId: blingId, amount: '59.90', runId: 'run-settle-2' });
-    await recordSettlement(db, already.row.id, { status: 'already', orderId: '1001', receivableId: 'cr-9001' });
+    await recordSettlement(db, already.row.id, 'run-settle-2', { status: 'already', orderId: '1001', receivableId: 'cr-9001' });
 
     await browser.visit('#/charges');
     const list = page.getByTestId('charges');
