@@ -15,10 +15,9 @@ import { sendEvent } from '../connectors/sefaz/client';
 import { type SefazSimulator, startSefazSimulator } from '../connectors/sefaz/simulator';
 import { buildCancellation, readA1, signNfe, validateNfe } from '../fiscal';
 import { createApiToken, createUser } from '../server/auth/store';
+import { A1_PASSWORD, invoiceFlow, ISSUER_CNPJ, sefazConnection, TEST_ISSUER } from './support/fiscal';
 import { type Harness, startHarness } from './support/harness';
 
-const ISSUER_CNPJ = '11222333000181';
-const PASSWORD = 'senha-do-a1';
 const VOID_REASON = 'Pedido cancelado pelo cliente antes do faturamento';
 const CANCEL_REASON = 'Cliente desistiu da compra antes do envio';
 
@@ -44,13 +43,6 @@ describe('inutilização and cancellation through the API', () => {
   let viewer: string;
   let certificate: string;
 
-  const issuer = {
-    cnpj: ISSUER_CNPJ,
-    ie: '123456789012',
-    name: 'LOJA EXEMPLO LTDA',
-    crt: 1,
-    address: { street: 'Rua Augusta', number: '100', district: 'Consolacao', cityCode: '3550308', city: 'Sao Paulo', uf: 'SP', postalCode: '01305000' },
-  };
   const conn = async (body: object) => {
     const res = await h.api('POST', '/api/connections', body);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -71,43 +63,10 @@ describe('inutilização and cancellation through the API', () => {
     bling.seedContacts(2);
     bling.seedOrders(3);
     sefaz = await startSefazSimulator();
-    certificate = sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD });
+    certificate = sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: TEST_ISSUER.name, password: A1_PASSWORD });
     blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 }, orderDetails: true } });
-    sefazId = await conn({
-      name: 'SEFAZ-SP (homologação)',
-      provider: 'sefaz',
-      baseUrl: sefaz.url,
-      credentials: { certificate, certificatePassword: PASSWORD, caCertificate: sefaz.caCertificate },
-      settings: { uf: 'SP', environment: 2, issuer, rateLimit: { requestsPerSecond: 0 } },
-    });
-    const flow = await h.api('POST', '/api/flows', {
-      name: 'Notas dos pedidos',
-      document: {
-        schemaVersion: 1,
-        nodes: [
-          { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} },
-          { id: 'orders', type: 'fetch', typeVersion: 1, params: { connectionId: blingId, entity: 'orders' } },
-          {
-            id: 'nfe',
-            type: 'emit-nf',
-            typeVersion: 1,
-            params: {
-              connectionId: sefazId,
-              model: 55,
-              series: 1,
-              items: 'itens.{"code": codigo, "description": descricao, "ncm": "61091000", "unit": unidade, "quantity": quantidade, "unitPrice": valor}',
-              recipient:
-                '{"document": "52998224725", "name": "Maria da Silva", "ieIndicator": 9, "address": {"street": "Rua das Flores", "number": "10", "district": "Centro", "cityCode": "3550308", "city": "Sao Paulo", "uf": "SP", "postalCode": "01001000"}}',
-              taxes: { csosn: '102', pisCst: '49', cofinsCst: '49' },
-            },
-          },
-        ],
-        edges: [
-          { from: 'start', fromPort: 'out', to: 'orders' },
-          { from: 'orders', fromPort: 'out', to: 'nfe' },
-        ],
-      },
-    });
+    sefazId = await conn({ ...sefazConnection(sefaz, 'SEFAZ-SP (homologação)', { certificate }) });
+    const flow = await h.api('POST', '/api/flows', { name: 'Notas dos pedidos', document: invoiceFlow(blingId, sefazId) });
     expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     flowId = flow.body.id;
     expect((await h.api('POST', `/api/flows/${flowId}/publish`)).status).toBe(201);
@@ -264,11 +223,11 @@ describe('inutilização and cancellation through the API', () => {
     const doc = (await documents()).find((d) => d.status === 'authorized')!;
     // Registered straight at SEFAZ, as if Ponte's answer had been lost on the way back.
     const { ctx } = openConnection(
-      { id: 'direct', provider: 'sefaz', baseUrl: sefaz.url, credentials: { certificate, certificatePassword: PASSWORD, caCertificate: sefaz.caCertificate }, settings: { uf: 'SP', environment: 2 } },
+      { id: 'direct', provider: 'sefaz', baseUrl: sefaz.url, credentials: { certificate, certificatePassword: A1_PASSWORD, caCertificate: sefaz.caCertificate }, settings: { uf: 'SP', environment: 2 } },
       new PacerRegistry(),
     );
     const event = buildCancellation({ environment: 2, accessKey: doc.accessKey, cnpj: ISSUER_CNPJ, protocol: doc.protocol, reason: CANCEL_REASON });
-    const direct = await sendEvent(ctx, signNfe(event.xml, readA1(certificate, PASSWORD), 'infEvento'), 55);
+    const direct = await sendEvent(ctx, signNfe(event.xml, readA1(certificate, A1_PASSWORD), 'infEvento'), 55);
     expect(direct).toMatchObject({ kind: 'registered', cStat: '135' });
 
     const consultations = sefaz.requests.NFeConsultaProtocolo4;

@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type SefazSimulator, startSefazSimulator } from '../connectors/sefaz/simulator';
 import { parseAccessKey, validateNfe, verifyNfeSignature } from '../fiscal';
+import { invoiceFlow, ISSUER_CNPJ, sefazConnection } from './support/fiscal';
 import { type Harness, startHarness } from './support/harness';
 
-const ISSUER_CNPJ = '11222333000181';
-const PASSWORD = 'senha-do-a1';
 
 describe('emit-nf: orders to authorised NF-e', () => {
   let h: Harness;
@@ -21,48 +20,13 @@ describe('emit-nf: orders to authorised NF-e', () => {
   let sefazId: string;
   let flowId: string;
 
-  const issuer = {
-    cnpj: ISSUER_CNPJ,
-    ie: '123456789012',
-    name: 'LOJA EXEMPLO LTDA',
-    crt: 1,
-    address: { street: 'Rua Augusta', number: '100', district: 'Consolacao', cityCode: '3550308', city: 'Sao Paulo', uf: 'SP', postalCode: '01305000' },
-  };
   const conn = async (body: object) => {
     const res = await h.api('POST', '/api/connections', body);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.id as string;
   };
   const flowWith = async (name: string, connectionId: string) => {
-    const flow = await h.api('POST', '/api/flows', {
-      name,
-      document: {
-        schemaVersion: 1,
-        nodes: [
-          { id: 'start', type: 'trigger.manual', typeVersion: 1, params: {} },
-          { id: 'orders', type: 'fetch', typeVersion: 1, params: { connectionId: blingId, entity: 'orders' } },
-          {
-            id: 'nfe',
-            type: 'emit-nf',
-            typeVersion: 1,
-            params: {
-              connectionId,
-              model: 55,
-              series: 1,
-              items: 'itens.{"code": codigo, "description": descricao, "ncm": "61091000", "unit": unidade, "quantity": quantidade, "unitPrice": valor}',
-              recipient:
-                '{"document": "52998224725", "name": "Maria da Silva", "ieIndicator": 9, "address": {"street": "Rua das Flores", "number": "10", "district": "Centro", "cityCode": "3550308", "city": "Sao Paulo", "uf": "SP", "postalCode": "01001000"}}',
-              taxes: { csosn: '102', pisCst: '49', cofinsCst: '49' },
-              additionalInfo: '"Pedido " & $string(numero)',
-            },
-          },
-        ],
-        edges: [
-          { from: 'start', fromPort: 'out', to: 'orders' },
-          { from: 'orders', fromPort: 'out', to: 'nfe' },
-        ],
-      },
-    });
+    const flow = await h.api('POST', '/api/flows', { name, document: invoiceFlow(blingId, connectionId, { additionalInfo: '"Pedido " & $string(numero)' }) });
     expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
     return flow.body.id as string;
@@ -78,13 +42,7 @@ describe('emit-nf: orders to authorised NF-e', () => {
     bling.seedOrders(2);
     sefaz = await startSefazSimulator();
     blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 }, orderDetails: true } });
-    sefazId = await conn({
-      name: 'SEFAZ-SP (homologação)',
-      provider: 'sefaz',
-      baseUrl: sefaz.url,
-      credentials: { certificate: sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD }), certificatePassword: PASSWORD, caCertificate: sefaz.caCertificate },
-      settings: { uf: 'SP', environment: 2, issuer, rateLimit: { requestsPerSecond: 0 } },
-    });
+    sefazId = await conn(sefazConnection(sefaz, 'SEFAZ-SP (homologação)'));
     flowId = await flowWith('Notas dos pedidos', sefazId);
   }, 60_000);
   afterAll(async () => {
@@ -174,26 +132,14 @@ describe('emit-nf: orders to authorised NF-e', () => {
     expect(shown.daysLeft).toBeGreaterThan(30);
     expect(JSON.stringify((await h.api('GET', '/api/hub')).body.certificatesExpiring)).not.toContain(sefazId);
 
-    const soon = await conn({
-      name: 'SEFAZ (certificado vencendo)',
-      provider: 'sefaz',
-      baseUrl: sefaz.url,
-      credentials: { certificate: sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD, notAfter: new Date(Date.now() + 10 * 86_400_000) }), certificatePassword: PASSWORD },
-      settings: { uf: 'SP', environment: 2, issuer },
-    });
+    const soon = await conn(sefazConnection(sefaz, 'SEFAZ (certificado vencendo)', { notAfter: new Date(Date.now() + 10 * 86_400_000) }));
     expect((await h.api('GET', `/api/connections/${soon}`)).body.certificate).toMatchObject({ expiresSoon: true, expired: false, daysLeft: 9 });
     expect((await h.api('GET', '/api/hub')).body.certificatesExpiring).toEqual([expect.objectContaining({ connectionId: soon, daysLeft: 9 })]);
     await h.api('DELETE', `/api/connections/${soon}`);
   });
 
   it('fails with a clear message when the certificate password is wrong, sending nothing', async () => {
-    const wrong = await conn({
-      name: 'SEFAZ com senha errada',
-      provider: 'sefaz',
-      baseUrl: sefaz.url,
-      credentials: { certificate: sefaz.issueCertificate({ cnpj: ISSUER_CNPJ, name: issuer.name, password: PASSWORD }), certificatePassword: 'nao-e-essa', caCertificate: sefaz.caCertificate },
-      settings: { uf: 'SP', environment: 2, issuer, rateLimit: { requestsPerSecond: 0 } },
-    });
+    const wrong = await conn(sefazConnection(sefaz, 'SEFAZ com senha errada', { password: 'nao-e-essa' }));
     const before = sefaz.requests.NFeAutorizacao4;
     const tested = await h.api('POST', `/api/connections/${wrong}/test`);
     expect(JSON.stringify(tested.body)).toMatch(/certificate password is wrong/);
