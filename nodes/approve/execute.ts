@@ -3,17 +3,17 @@
  * the step), the others go straight on. A decision is per flow, node and record: a record already
  * confirmed goes on, one rejected is skipped, one still pending gets its latest content.
  */
-import jsonata from 'jsonata';
 import { type Hold, holdRecords, priorDecisions, refreshHeld, refusalMessage } from '../../server/approvals/store';
 import type { SyncRecord } from '../../connectors/types';
 import type { EffectExecutor, OutcomeRow } from '../executor';
+import { compileRecordExpression } from '../record-expressions';
 
 const DEFAULT_EXPIRY_HOURS = 72;
 
 export const approveExecutor: EffectExecutor = {
   async executePage(ctx, params, records) {
-    const when = typeof params.when === 'string' && params.when.trim() ? jsonata(params.when) : null;
-    const summary = typeof params.summary === 'string' && params.summary.trim() ? jsonata(params.summary) : null;
+    const when = compileRecordExpression(params.when);
+    const summary = compileRecordExpression(params.summary);
     const hours = (params.expiresAfterHours as number | undefined) ?? DEFAULT_EXPIRY_HOURS;
     const prior = await priorDecisions(ctx.db, ctx.flowId, ctx.nodeId, records.map((r) => r.key));
 
@@ -21,7 +21,7 @@ export const approveExecutor: EffectExecutor = {
     const outcomes: OutcomeRow[] = [];
     const holds: Hold[] = [];
     const refreshes: Array<{ id: number; hold: Hold }> = [];
-    const describe = async (record: SyncRecord) => (summary ? String((await summary.evaluate(record.data)) ?? '') || null : null);
+    const describe = async (record: SyncRecord) => (summary ? String((await summary(record)) ?? '') || null : null);
 
     for (const record of records) {
       const p = prior.get(record.key);
@@ -39,7 +39,7 @@ export const approveExecutor: EffectExecutor = {
           outcomes.push({ recordKey: record.key, outcome: 'skipped', message: `Waiting for confirmation in run ${p.runId}; the content held there was refreshed` });
           continue;
         }
-        if (p || !when || (await when.evaluate(record.data))) holds.push({ record, summary: await describe(record) });
+        if (p || !when || (await when(record))) holds.push({ record, summary: await describe(record) });
         else output.push(record);
       } catch (err) {
         outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${ctx.nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });

@@ -283,9 +283,12 @@ function authorised(recordKey: string, doc: FiscalDocument, how?: string): Outco
     outcome: 'created',
     externalId: doc.accessKey,
     message: `Invoice ${doc.number} (series ${doc.series}) authorised: protocol ${doc.protocol}${how ? ` (${how})` : ''}`,
-    payload: { accessKey: doc.accessKey, number: doc.number, protocol: doc.protocol, xmlUrl: `/api/fiscal/documents/${doc.id}/xml`, danfeUrl: `/api/fiscal/documents/${doc.id}/danfe.pdf` },
+    payload: { accessKey: doc.accessKey, number: doc.number, protocol: doc.protocol, ...linksOf(doc) },
   };
 }
+
+/** Where the API serves the invoice's XML and DANFE (server/routes/fiscal.ts). */
+const linksOf = (doc: FiscalDocument) => ({ xmlUrl: `/api/fiscal/documents/${doc.id}/xml`, danfeUrl: `/api/fiscal/documents/${doc.id}/danfe.pdf` });
 
 /** What downstream nodes read (a notify can send the key and the XML link). */
 function withInvoice(record: SyncRecord, doc: FiscalDocument): SyncRecord {
@@ -293,7 +296,7 @@ function withInvoice(record: SyncRecord, doc: FiscalDocument): SyncRecord {
     ...record,
     data: {
       ...record.data,
-      nfe: { documentId: doc.id, model: doc.model, series: doc.series, number: doc.number, accessKey: doc.accessKey, protocol: doc.protocol, status: doc.status, xmlUrl: `/api/fiscal/documents/${doc.id}/xml`, danfeUrl: `/api/fiscal/documents/${doc.id}/danfe.pdf` },
+      nfe: { documentId: doc.id, model: doc.model, series: doc.series, number: doc.number, accessKey: doc.accessKey, protocol: doc.protocol, status: doc.status, ...linksOf(doc) },
     },
   };
 }
