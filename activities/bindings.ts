@@ -12,16 +12,19 @@ import { boundIds, type DiscoveryReport, failDiscovery, finishDiscovery, getDisc
 import { bindingsToCheck, deleteGuard, finishReconciliation, getReconciliation, GRACE_MS, markOrphans, reconciliationMessage } from '../server/bindings/reconcile';
 import { type KeyAndSku, matchBySku } from '../server/bindings/sku-match';
 import { refreshConnectionTokens } from '../server/connections/oauth';
-import { getConnection, loadOpenableConnection, setStatus } from '../server/connections/store';
+import { loadOpenableConnection } from '../server/connections/store';
 import type { Db } from '../server/db/client';
 import type { SecretBox } from '../server/secrets/crypto';
 import type { DiscoveryInput, ReconciliationInput } from '../workflows/bindings';
+import { markConnectionFailing } from './connection-failures';
 import { translatingFailures } from './failures';
 
 export interface BindingActivityDeps {
   db: Db;
   box: SecretBox;
   pacers: PacerRegistry;
+  /** Where people open Ponte: links in alert messages. */
+  publicUrl?: string;
 }
 
 /** Each read asks for this many records per call; the reader may return more (whole provider pages). */
@@ -45,18 +48,16 @@ async function readAllKeys(ctx: ConnectionContext, reader: EntityReader, onPage:
 export function createBindingActivities(deps: BindingActivityDeps) {
   const { db, box, pacers } = deps;
 
-  const markAuthFailure = async (tenantId: string, id: string, reason: string) => {
-    const row = await getConnection(db, tenantId, id);
-    if (row?.status === 'active') await setStatus(db, tenantId, id, 'error', reason);
-  };
-
-  /** Opens a stored connection as runs do: tokens refreshed and stored, a refusal puts it in error. */
-  async function open(tenantId: string, connectionId: string, entity: string, signal?: AbortSignal) {
-    const conn = await loadOpenableConnection(db, box, tenantId, connectionId, {
+  const openStored = (tenantId: string, connectionId: string) =>
+    loadOpenableConnection(db, box, tenantId, connectionId, {
       refreshTokens: (id, stale) => refreshConnectionTokens(db, box, tenantId, id, stale),
       onAuthFailure: (id, reason) => markAuthFailure(tenantId, id, reason),
     });
-    const { connector, ctx } = openConnection(conn, pacers, signal);
+  const markAuthFailure = (tenantId: string, id: string, reason: string): Promise<void> => markConnectionFailing({ db, pacers, openStored, publicUrl: deps.publicUrl }, tenantId, id, reason);
+
+  /** Opens a stored connection as runs do: tokens refreshed and stored, a refusal puts it in error. */
+  async function open(tenantId: string, connectionId: string, entity: string, signal?: AbortSignal) {
+    const { connector, ctx } = openConnection(await openStored(tenantId, connectionId), pacers, signal);
     return { connector, ctx, reader: readerFor(connector, entity as EntityName) };
   }
 

@@ -80,6 +80,35 @@ describe('schedules', () => {
     expect((await handle.describe()).state.paused).toBe(false);
   });
 
+  it(`stops while a connection's credentials are refused, and starts again once "Testar conexão" passes`, async () => {
+    const handle = h.client.schedule.getHandle(scheduleIdOf(flowId));
+    await h.api('PATCH', `/api/connections/${blingId}`, { credentials: { accessToken: 'revoked-token' } });
+    // The next fire meets the refusal: the connection falls to error and the worker pauses the schedule.
+    const deadline = Date.now() + 120_000;
+    while (!(await handle.describe()).state.paused) {
+      if (Date.now() > deadline) throw new Error('the schedule was not paused after the refusal');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const connection = (await h.api('GET', `/api/connections/${blingId}`)).body;
+    expect(connection.status).toBe('error');
+    expect((await handle.describe()).state.note).toContain('Connection "Bling" is failing');
+    const failed = (await scheduledRuns()).filter((r) => r.status === 'error');
+    expect(failed.length).toBeGreaterThan(0);
+    // Paused: several intervals go by without another run.
+    const before = (await scheduledRuns()).length;
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect((await scheduledRuns()).length).toBe(before);
+
+    await h.api('PATCH', `/api/connections/${blingId}`, { credentials: { accessToken: bling.credentials.accessToken } });
+    expect((await h.api('POST', `/api/connections/${blingId}/test`)).body.ok).toBe(true);
+    expect((await handle.describe()).state.paused).toBe(false);
+    const again = Date.now() + 120_000;
+    while (!(await scheduledRuns()).some((r) => r.status === 'success' && r.startedAt.getTime() > Date.now() - 60_000 && r.startedAt > failed[0].startedAt)) {
+      if (Date.now() > again) throw new Error('no successful run after the connection came back');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+
   it('goes away with its flow', async () => {
     const other = await h.api('POST', '/api/flows', { name: 'to delete', document: (await h.api('GET', `/api/flows/${flowId}`)).body.document });
     await h.api('POST', `/api/flows/${other.body.id}/publish`);

@@ -97,6 +97,22 @@ describe('webhooks', () => {
     await settle(async () => (await runsOfEvent('evt-while-paused')).some((r) => r.status === 'success'), 'the run after resume');
   });
 
+  it(`holds events while the connection's credentials are refused, and runs them once "Testar conexão" passes again`, async () => {
+    await h.api('PATCH', `/api/connections/${blingId}`, { credentials: { accessToken: 'revoked-token' } });
+    expect((await h.api('POST', `/api/connections/${blingId}/test`)).body.diagnosis.code).toBe('auth');
+    expect((await h.api('GET', `/api/connections/${blingId}`)).body.status).toBe('error');
+    const delivery = productEvent(productIds()[3], 'evt-while-failing');
+    expect((await deliver(delivery.rawBody, delivery.headers)).status).toBe(202);
+    await settle(async () => (await h.database.db.select().from(webhookEvents)).some((e) => e.eventId === 'evt-while-failing' && e.status === 'queued'), 'the event to wait');
+    expect(await runsOfEvent('evt-while-failing')).toHaveLength(0);
+
+    await h.api('PATCH', `/api/connections/${blingId}`, { credentials: { accessToken: bling.credentials.accessToken } });
+    expect((await h.api('POST', `/api/connections/${blingId}/test`)).body.ok).toBe(true);
+    await settle(async () => (await runsOfEvent('evt-while-failing')).some((r) => r.status === 'success'), 'the run after the passing test');
+    expect(await runsOfEvent('evt-while-failing')).toHaveLength(1);
+    expect(ml.itemsBySku(bling.products.get(productIds()[3])!.codigo)).toHaveLength(1);
+  });
+
   it('accepts a burst of 2,000 events at concurrency 50 and processes each exactly once', { timeout: 240_000 }, async () => {
     const ids = productIds();
     const deliveries = ids.map((id, i) => productEvent(id, `evt-burst-${i}`));

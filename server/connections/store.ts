@@ -114,6 +114,16 @@ export async function setStatus(db: Db, tenantId: string, id: string, status: Co
   return row;
 }
 
+/** Changes the status only from `from` (two workers meeting the same refusal: one of them moves it). Null when it was not `from`. */
+export async function moveStatus(db: Db, tenantId: string, id: string, from: ConnectionStatus, to: ConnectionStatus, reason: string | null): Promise<ConnectionRow | null> {
+  const [row] = await db
+    .update(connections)
+    .set({ status: to, statusReason: reason, statusChangedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(connections.tenantId, tenantId), eq(connections.id, id), eq(connections.status, from)))
+    .returning();
+  return row ?? null;
+}
+
 export async function rotateWebhookToken(db: Db, box: SecretBox, tenantId: string, id: string): Promise<ConnectionRow> {
   await requireConnection(db, tenantId, id);
   const [row] = await db

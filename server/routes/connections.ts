@@ -17,6 +17,7 @@ import {
   updateConnection,
   webhookUrl,
 } from '../connections/store';
+import { afterStatusChange } from '../connections/status-effects';
 import { testConnection } from '../connections/test-connection';
 import { type ConnectionFields, validateConnection } from '../connections/validate';
 import { BadInput, ConflictError } from '../errors';
@@ -29,8 +30,6 @@ import type { Db } from '../db/client';
 async function connectionIdTaken(db: Db, id: string): Promise<boolean> {
   return (await db.select({ id: connections.id }).from(connections).where(eq(connections.id, id))).length > 0;
 }
-import { syncSchedulesOfConnection } from '../schedules/sync';
-import { dispatchPending } from '../webhooks/dispatch';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
 const fields = {
@@ -51,6 +50,7 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const { box, publicUrl } = deps;
   const view = (row: Parameters<typeof publicConnection>[0]) => publicConnection(row, box, publicUrl);
+  const statusEffects = { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents };
   const opened = async (tenantId: string, id: string) => {
     const row = await requireConnection(db, tenantId, id);
     return { row, credentials: box.open<Record<string, string>>(row.credentials) };
@@ -128,9 +128,7 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
       if (!t.from.includes(row.status)) throw new ConflictError(`A ${row.status} connection cannot be ${t.action}d`);
       const changed = await setStatus(db, req.auth.tenantId, row.id, t.to, t.reason);
       await audit(db, actorOf(req), { action: 'connection.status', targetType: 'connection', targetId: row.id, details: { from: row.status, to: t.to } });
-      await syncSchedulesOfConnection(db, { client: deps.temporal, taskQueue: deps.taskQueue }, req.auth.tenantId, row.id);
-      // Webhooks that arrived while it was paused run now.
-      if (t.to === 'active') await dispatchPending(db, { client: deps.temporal, taskQueue: deps.taskQueue, maxHistoryEvents: deps.maxHistoryEvents }, { tenantId: req.auth.tenantId, connectionId: row.id });
+      await afterStatusChange(db, statusEffects, req.auth.tenantId, row.id);
       return view(changed);
     });
   }
@@ -142,8 +140,11 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
       const row = await requireConnection(db, req.auth.tenantId, req.params.id);
       const outcome = await testConnection(await loadOpenableConnection(db, box, req.auth.tenantId, row.id, {}, { evenIfStopped: true }));
       // A passing test brings a failing connection back; refused credentials mark it failing.
-      if (outcome.ok && row.status === 'error') await setStatus(db, req.auth.tenantId, row.id, 'active', 'Connection test passed');
-      if (outcome.diagnosis.code === 'auth' && row.status === 'active') await setStatus(db, req.auth.tenantId, row.id, 'error', `Connection test: ${outcome.diagnosis.message}`);
+      const next = outcome.ok && row.status === 'error' ? 'active' : outcome.diagnosis.code === 'auth' && row.status === 'active' ? 'error' : null;
+      if (next) {
+        await setStatus(db, req.auth.tenantId, row.id, next, next === 'active' ? 'Connection test passed' : `Connection test: ${outcome.diagnosis.message}`);
+        await afterStatusChange(db, statusEffects, req.auth.tenantId, row.id);
+      }
       return outcome;
     },
   );
@@ -177,6 +178,7 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
       if (req.query.error) throw new BadInput([{ field: 'error', message: `The provider did not authorise: ${req.query.error_description ?? req.query.error}` }]);
       if (!req.query.code || !req.query.state) throw new BadInput([{ field: 'code', message: 'The provider sent no code and state back' }]);
       const { connectionId, tenantId } = await completeAuthorization(db, box, req.query.state, req.query.code);
+      await afterStatusChange(db, statusEffects, tenantId, connectionId);
       await auditAnonymous(db, tenantId, 'OAuth2 consent (provider callback)', req.ip, { action: 'connection.authorized', targetType: 'connection', targetId: connectionId });
       return reply.type('text/html; charset=utf-8').send(
         `<!doctype html><meta charset="utf-8"><title>Ponte</title><p>Conexão autorizada. Você já pode fechar esta janela.</p><p lang="en">Connection authorised (${connectionId}).</p>`,

@@ -1,8 +1,8 @@
 /**
  * Flows with a `trigger.schedule` node get one Temporal Schedule each (`ponte-schedule-<flowId>`):
  * created on publish, updated on republish, deleted with the flow or when the trigger goes, and
- * paused while a connection the flow uses is paused or disabled. Overlapping fires are skipped,
- * never stacked.
+ * paused while a connection the flow uses is paused, disabled or failing (its runs could only
+ * fail). Overlapping fires are skipped, never stacked.
  */
 import { type Client, ScheduleNotFoundError, type ScheduleSpec } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
@@ -45,6 +45,11 @@ function scheduleTrigger(document: FlowDocument | undefined) {
   return document?.nodes.find((n) => n.type === 'trigger.schedule');
 }
 
+/** A connection in one of these states stops the schedules of the flows that use it. */
+const STOPPING = new Set(['paused', 'disabled', 'error']);
+const stopNote = (c: { name: string; status: string; statusReason: string | null }) =>
+  c.status === 'error' ? `Connection "${c.name}" is failing${c.statusReason ? `: ${c.statusReason}` : ''}` : `Connection "${c.name}" is ${c.status}`;
+
 function connectionIdsOf(document: FlowDocument): string[] {
   return [...new Set(document.nodes.map((n) => n.params?.connectionId).filter((v): v is string => typeof v === 'string'))];
 }
@@ -62,7 +67,7 @@ export async function syncFlowSchedule(db: Db, deps: ScheduleDeps, tenantId: str
     return;
   }
   const stopped = (await db.select().from(connections).where(eq(connections.tenantId, tenantId))).filter(
-    (c) => connectionIdsOf(document).includes(c.id) && (c.status === 'paused' || c.status === 'disabled'),
+    (c) => connectionIdsOf(document).includes(c.id) && STOPPING.has(c.status),
   );
   const action = {
     type: 'startWorkflow' as const,
@@ -72,7 +77,7 @@ export async function syncFlowSchedule(db: Db, deps: ScheduleDeps, tenantId: str
     args: [{ tenantId, flowId, maxHistoryEvents: deps.maxHistoryEvents }],
   };
   const spec = scheduleSpec(trigger.params);
-  const note = stopped.length ? `Paused: connection ${stopped.map((c) => c.name).join(', ')} is ${stopped[0].status}` : undefined;
+  const note = stopped.length ? stopped.map(stopNote).join('; ') : undefined;
   try {
     await handle.update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, overlap: 'SKIP' } }));
     if (note) await handle.pause(note);
@@ -82,17 +87,20 @@ export async function syncFlowSchedule(db: Db, deps: ScheduleDeps, tenantId: str
   }
 }
 
-/** After a connection's status changed: pause or resume the schedules of the flows that use it. */
-export async function syncSchedulesOfConnection(db: Db, deps: ScheduleDeps, tenantId: string, connectionId: string): Promise<void> {
-  const [connection] = await db.select().from(connections).where(eq(connections.id, connectionId));
+/**
+ * After a connection's status changed: pause or resume the schedules of the flows that use it.
+ * A flow's schedule resumes only when none of its connections is stopped.
+ */
+export async function syncSchedulesOfConnection(db: Db, deps: Pick<ScheduleDeps, 'client'>, tenantId: string, connectionId: string): Promise<void> {
+  const tenantConnections = await db.select().from(connections).where(eq(connections.tenantId, tenantId));
   const rows = await db.select({ id: flows.id }).from(flows).where(eq(flows.tenantId, tenantId));
   for (const { id } of rows) {
     const version = await getVersion(db, tenantId, id);
     const document = version?.document as FlowDocument | undefined;
     if (!document || !scheduleTrigger(document) || !connectionIdsOf(document).includes(connectionId)) continue;
+    const stopped = tenantConnections.filter((c) => connectionIdsOf(document).includes(c.id) && STOPPING.has(c.status));
     const handle = deps.client.schedule.getHandle(scheduleIdOf(id));
-    const stop = connection && (connection.status === 'paused' || connection.status === 'disabled' || connection.status === 'error');
-    await (stop ? handle.pause(`Connection "${connection.name}" is ${connection.status}`) : handle.unpause(`Connection "${connection?.name}" is active again`)).catch((err) => {
+    await (stopped.length ? handle.pause(stopped.map(stopNote).join('; ')) : handle.unpause('Its connections are active again')).catch((err) => {
       if (!(err instanceof ScheduleNotFoundError)) throw err;
     });
   }

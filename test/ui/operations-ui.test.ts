@@ -346,6 +346,19 @@ describe.skipIf(!hasChromium)('browser UI: operations (needs Chromium at /usr/bi
       expect(await row(draft.id).getByTestId('flow-schedule').textContent()).toBe('—');
       await browser.shot('ops-flows');
 
+      // A stopped connection holds the schedule: the list says which one and why.
+      const mlConnection = (await h.api('GET', `/api/connections/${mlId}`)).body;
+      await h.api('POST', `/api/connections/${mlId}/pause`);
+      try {
+        await page.reload();
+        await expect.poll(() => row(scheduled.id).getByTestId('flow-schedule-held').textContent()).toBe(`Parado enquanto a conexão não funciona: ${mlConnection.name} (pausada)`);
+        expect(await row(flowId).getByTestId('flow-schedule-held').count()).toBe(0);
+      } finally {
+        await h.api('POST', `/api/connections/${mlId}/resume`);
+      }
+      await page.reload();
+      await expect.poll(() => row(scheduled.id).getByTestId('flow-schedule').textContent()).toBe('Diariamente às 03:00');
+
       const [download] = await Promise.all([page.waitForEvent('download'), row(draft.id).getByTestId('export-flow').click()]);
       expect(download.suggestedFilename()).toBe('so-rascunho.json');
       const file = (await download.path())!;
