@@ -205,4 +205,14 @@ describe('Pix charges and their settlement', () => {
     expect(res.status).toBe(422);
     expect(res.body.problems).toContainEqual(expect.objectContaining({ nodeId: 'pix', message: expect.stringMatching(/creates no charges/) }));
   });
+  it('reports the charges an interrupted page had created as created when Temporal retries it, creating none twice', async () => {
+    bling.seedOrders(2, { startAt: 900 });
+    const before = psp.charges.size;
+    // The first new order's charge goes through; the second meets a PSP down past the in-page retries.
+    psp.faults.failAfter(1, 4);
+    const run = await runNow(chargeFlow);
+    expect(run.status, JSON.stringify(run)).toBe('success');
+    expect(run.counters).toMatchObject({ processed: 5, created: 2, skipped: 3, failed: 0 });
+    expect(psp.charges.size).toBe(before + 2);
+  });
 });

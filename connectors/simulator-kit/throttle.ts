@@ -43,6 +43,7 @@ export function tokenBucket(ratePerSecond: number, burst: number) {
 export class FaultPlan {
   private throttleLeft = 0;
   private failLeft = 0;
+  private passFirst = 0;
   requests = 0;
   throttled = 0;
 
@@ -54,6 +55,11 @@ export class FaultPlan {
   failNext(n: number): void {
     this.failLeft = n;
   }
+  /** The next `passing` requests go through, then `n` answer 503 (a provider going down mid-page). */
+  failAfter(passing: number, n: number): void {
+    this.passFirst = passing;
+    this.failLeft = n;
+  }
   /** Called once per request; says which injected fault, if any, applies. */
   next(): 'throttle' | 'fail' | null {
     this.requests++;
@@ -61,6 +67,10 @@ export class FaultPlan {
       this.throttleLeft--;
       this.throttled++;
       return 'throttle';
+    }
+    if (this.passFirst > 0) {
+      this.passFirst--;
+      return null;
     }
     if (this.failLeft > 0) {
       this.failLeft--;

@@ -5,7 +5,7 @@
  * again by a reprocess, or retried after a crash is settled once.
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { ConnectorError, hintFor, MappingNotFound } from '../../connectors/http/errors';
+import { ConnectorError, hintOf, MappingNotFound } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection } from '../../connectors/runtime';
 import type { PaymentRecordData, SyncRecord } from '../../connectors/types';
@@ -39,6 +39,13 @@ export const settleExecutor: EffectExecutor = {
         amount: payment.amount,
         runId: ctx.runId,
       });
+      if (!claim.settle && claim.row.status === 'settled' && claim.row.runId === ctx.runId) {
+        // Settled by this very run (an attempt that failed later in the page): reported as it was then.
+        const settled = { paymentId: payment.paymentId, reference: charge.reference, orderId: claim.row.orderId, receivableId: claim.row.receivableId, outcome: 'settled' };
+        outcomes.push({ recordKey: record.key, outcome: 'updated', externalId: claim.row.receivableId, message: settledMessage(claim.row.receivableId, claim.row.orderId, payment.amount), payload: settled });
+        output.push({ ...record, data: { ...record.data, baixa: settled } });
+        continue;
+      }
       if (!claim.settle) {
         const message = claim.inFlight
           ? `Payment ${payment.paymentId} is being settled by run ${claim.row.runId} right now`
@@ -57,14 +64,14 @@ export const settleExecutor: EffectExecutor = {
           recordKey: record.key,
           outcome: result.outcome === 'settled' ? 'updated' : 'skipped',
           externalId: result.receivableId,
-          message: result.outcome === 'settled' ? `Settled receivable ${result.receivableId} of order ${orderId}: ${payment.amount}` : `Receivable ${result.receivableId} of order ${orderId} was already received`,
+          message: result.outcome === 'settled' ? settledMessage(result.receivableId, orderId, payment.amount) : `Receivable ${result.receivableId} of order ${orderId} was already received`,
           payload: settled,
         });
         output.push({ ...record, data: { ...record.data, baixa: settled } });
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
         await recordSettlement(ctx.db, claim.row.id, ctx.runId, { status: 'failed', error: err.message });
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: payment });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: payment });
       }
       ctx.heartbeat();
     }
@@ -90,3 +97,5 @@ async function erpOrderOf(db: Db, charge: ChargeRow, erpId: string): Promise<str
   if (reverse?.id) return reverse.id;
   throw new MappingNotFound(`Order ${charge.recordKey} of connection ${charge.sourceConnectionId} has no twin at the ERP yet: sync the order first, then reprocess`);
 }
+
+const settledMessage = (receivableId: string | null, orderId: string | null, amount: string) => `Settled receivable ${receivableId} of order ${orderId}: ${amount}`;

@@ -23,6 +23,9 @@ export interface SendScope {
   signal?: AbortSignal;
 }
 
+/** Statuses of a message that left Ponte (a later delivery status may have moved it on). */
+const SENT = new Set(['accepted', 'sent', 'delivered', 'read']);
+
 export type SendOutcome = { sent: true; providerId: string | null; status: 'accepted' | 'sent' } | { sent: false; reason: string };
 
 /** Opens the channel once for several messages. */
@@ -39,7 +42,12 @@ export async function sendOnce(scope: SendScope, channel: ReturnType<typeof chan
     { tenantId: scope.tenantId, flowId: scope.flowId, nodeId: scope.nodeId, recordKey: scope.recordKey, messageHash },
     { runId: scope.runId, connectionId: channel.connectionId, channel: channel.messaging.channel, recipient: message.to },
   );
-  if (!claim.send) return { sent: false, reason: claim.reason };
+  if (!claim.send) {
+    // Sent by this very run (an attempt that failed later in the page): reported as it was then.
+    const earlier = claim.existing;
+    if (earlier && earlier.runId === scope.runId && SENT.has(earlier.status)) return { sent: true, providerId: earlier.providerId, status: earlier.status === 'accepted' ? 'accepted' : 'sent' };
+    return { sent: false, reason: claim.reason };
+  }
   try {
     const result = await withInlineRetry(() => channel.messaging.send(channel.ctx, { ...message, id: claim.messageId }), { signal: scope.signal });
     await markSent(scope.db, claim.messageId, result);

@@ -100,8 +100,11 @@ export interface SefazSimulator extends RunningSimulator {
   issueCertificate(subject: A1Options): string;
   /** The next note sent is rejected with this cStat (per note, in its protNFe). */
   rejectNext(cStat: string, reason?: string): void;
-  /** The next request of any service answers this cStat (108 paralisado, 109 sem previsão). */
-  unavailableNext(cStat?: string): void;
+  /**
+   * The next request of any service answers this cStat (108 paralisado, 109 sem previsão);
+   * `afterAuthorisations`: only once that many notes went through (SEFAZ going down mid-page).
+   */
+  unavailableNext(cStat?: string, options?: { afterAuthorisations?: number }): void;
   /** The next request of any service answers 656 "Consumo indevido". */
   consumoIndevidoNext(): void;
   /** The next note sent is authorised, then the connection is closed without an answer (a note the rules reject is answered as usual). */
@@ -211,7 +214,7 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
   const receipts = new Map<string, { protocols: string[]; polls: number; cUF: string }>();
   const requests = Object.fromEntries(SEFAZ_SERVICES.map((s) => [s, 0])) as Record<SefazService, number>;
   const noteFaults: NoteFault[] = [];
-  const serviceFaults: string[] = [];
+  const serviceFaults: Array<{ cStat: string; authorisationsFirst: number }> = [];
   let handshakeRefusals = 0;
   let protocolSequence = 0;
   let receiptSequence = 0;
@@ -507,8 +510,13 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
       return fault('Sender', `XML mal formado: ${(err as Error).message}`);
     }
     if (!RESULT_ELEMENTS[service]) return fault('Receiver', `${service} is not simulated.`);
-    const unavailable = serviceFaults.shift();
-    if (unavailable) return serviceAnswer(service, unavailable);
+    const unavailable = serviceFaults[0];
+    if (unavailable && unavailable.authorisationsFirst > 0) {
+      if (service === 'NFeAutorizacao4') unavailable.authorisationsFirst--;
+    } else if (unavailable) {
+      serviceFaults.shift();
+      return serviceAnswer(service, unavailable.cStat);
+    }
     switch (service) {
       case 'NFeAutorizacao4':
         return autorizacao(req);
@@ -544,8 +552,8 @@ export async function startSefazSimulator(options: SefazSimulatorOptions = {}): 
     },
     issueCertificate: (subject) => ca.issueA1(subject).pfxBase64,
     rejectNext: (cStat, reason) => noteFaults.push({ kind: 'reject', cStat, reason }),
-    unavailableNext: (cStat = '108') => serviceFaults.push(cStat),
-    consumoIndevidoNext: () => serviceFaults.push('656'),
+    unavailableNext: (cStat = '108', options = {}) => serviceFaults.push({ cStat, authorisationsFirst: options.afterAuthorisations ?? 0 }),
+    consumoIndevidoNext: () => serviceFaults.push({ cStat: '656', authorisationsFirst: 0 }),
     authorizeThenDrop: () => noteFaults.push({ kind: 'drop' }),
   };
 }
