@@ -3,7 +3,7 @@
  * failure type (matched against nonRetryableErrorTypes), RateLimited carries the provider's delay.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ConnectorError, NON_RETRYABLE_KINDS, RateLimited, hintFor } from '../connectors/http/errors';
+import { ConnectorError, NON_RETRYABLE_KINDS, RateLimited, hintOf } from '../connectors/http/errors';
 
 export function toTemporalFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
@@ -13,7 +13,8 @@ export function toTemporalFailure(err: unknown): unknown {
       message: err.message,
       nonRetryable: NON_RETRYABLE_KINDS.includes(err.kind),
       nextRetryDelay: err instanceof RateLimited ? Math.max(err.retryAfterMs, 100) : undefined,
-      details: [{ status: err.status ?? null, hint: hintFor(err.kind) }],
+      // The workflow hands the hint code to finishRun: the run's error shows it in the reader's language.
+      details: [{ status: err.status ?? null, ...hintOf(err.kind) }],
     });
   }
   return err;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { AuthError, ConfigError, ConnectorError, hintFor } from '../connectors/http/errors';
+import { AuthError, ConfigError, ConnectorError, hintOf } from '../connectors/http/errors';
 import { withInlineRetry } from '../connectors/http/retry';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
@@ -19,7 +19,7 @@ import { effectExecutors } from '../nodes/effect-executors';
 import type { OutcomeRow, RecordFunction } from '../nodes/executor';
 import { pureExecutors } from '../nodes/pure-executors';
 import { refreshConnectionTokens } from '../server/connections/oauth';
-import { getConnection, loadOpenableConnection, setStatus } from '../server/connections/store';
+import { loadOpenableConnection } from '../server/connections/store';
 import type { Db } from '../server/db/client';
 import { flowState, flowVersions, pages, runs, webhookEvents } from '../server/db/schema';
 import { separateEchoes } from '../server/bindings/echo';
@@ -28,7 +28,8 @@ import type { SecretBox } from '../server/secrets/crypto';
 import { ValueMaps } from '../server/value-maps/lookup';
 import { loadValueMaps } from '../server/value-maps/store';
 import { releaseDecided } from '../server/approvals/store';
-import { sendConnectionAlerts, sendRunAlerts } from '../server/notify/alerts';
+import { sendRunAlerts } from '../server/notify/alerts';
+import { markConnectionFailing } from './connection-failures';
 import type { FetchPageInput, FetchPageResult, FinishRunInput, ReleaseApprovalsResult, RunStageInput, RunSummary, StageCounters, StartRunResult } from '../workflows/types';
 import { translatingFailures } from './failures';
 
@@ -66,13 +67,7 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   /** Connections as activities open them: tokens refreshed and stored, refusals recorded. */
-  const markAuthFailure = async (tenantId: string, id: string, reason: string) => {
-    const row = await getConnection(db, tenantId, id);
-    if (row?.status !== 'active') return;
-    const fallen = await setStatus(db, tenantId, id, 'error', reason);
-    // People hear of it once per fall, through the alerts of the flows that use it.
-    await sendConnectionAlerts({ db, pacers, loadConnection: (c) => openStored(tenantId, c), publicUrl: deps.publicUrl, log: (m, err) => console.warn(m, err) }, fallen).catch(() => {});
-  };
+  const markAuthFailure = (tenantId: string, id: string, reason: string): Promise<void> => markConnectionFailing({ db, pacers, openStored, publicUrl: deps.publicUrl }, tenantId, id, reason);
   const openStored = (tenantId: string, connectionId: string) =>
     loadOpenableConnection(db, box, tenantId, connectionId, {
       refreshTokens: (id, stale) => refreshConnectionTokens(db, box, tenantId, id, stale),
@@ -261,8 +256,8 @@ export function createActivities(deps: ActivityDeps) {
             else dropped.push({ recordKey: record.key, outcome: 'skipped', message: `Filtered out by ${nodeId}` });
           } catch (err) {
             // A refusal of this record (a value with no de-para entry) says what to add; anything else is the expression's fault.
-            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: record.data, details: err.facts });
-            else dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
+            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: record.data, details: err.facts });
+            else dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, ...hintOf('TransformError'), payload: record.data });
           }
         }
         pureOutcomes.set(nodeId, dropped);
@@ -326,7 +321,7 @@ export function createActivities(deps: ActivityDeps) {
         const tx = txRaw as unknown as Db;
         await tx
           .update(runs)
-          .set({ status, error: input.error?.message ?? null, finishedAt: run.finishedAt ?? new Date() })
+          .set({ status, error: input.error?.message ?? null, errorHintCode: input.error?.hintCode ?? null, finishedAt: run.finishedAt ?? new Date() })
           .where(eq(runs.id, run.id));
         // Only a clean run moves the incremental cursor: failed records are read again next time.
         if (status === 'success') {

@@ -29,7 +29,10 @@ export interface OutcomeRow {
   externalId?: string | null;
   errorKind?: string;
   message?: string;
+  /** What to do, in English (logs, exports, tickets). */
   hint?: string;
+  /** The hint's code (hintOf, cstatHintOf): screens show its text in the reader's language. */
+  hintCode?: string;
   payload?: unknown;
   /** Facts of a failure a screen can act on (ConnectorError.facts). */
   details?: Record<string, unknown>;

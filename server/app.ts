@@ -12,7 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ConnectorError, hintFor } from '../connectors/http/errors';
+import { ConnectorError, ERROR_HINTS } from '../connectors/http/errors';
 import type { Database } from './db/client';
 import { installAuth } from './auth/hooks';
 import { BadInput, ConflictError, Forbidden, TooManyAttempts, Unauthenticated } from './errors';
@@ -137,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof NotPublished) return reply.code(409).send({ error: 'NotPublished', message: err.message });
     if (err instanceof ConflictError) return reply.code(409).send({ error: 'Conflict', message: err.message, details: err.details });
     if (err instanceof BadInput) return reply.code(400).send({ error: 'BadRequest', message: err.message, problems: err.problems });
-    if (err instanceof ConnectorError) return reply.code(502).send({ error: err.kind, message: err.message, hint: hintFor(err.kind) });
+    if (err instanceof ConnectorError) return reply.code(502).send({ error: err.kind, message: err.message, hint: ERROR_HINTS[err.kind].en, hintText: ERROR_HINTS[err.kind] });
     const e = err as { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; statusCode?: number; message: string; validationContext?: string };
     if (e.validation) {
       const problems = e.validation.map((v) => {

@@ -213,6 +213,7 @@ describe('inutilização and cancellation through the API', () => {
       expect(res.status).toBe(409);
       expect(res.body.message).toBe(`SEFAZ refused to cancel invoice ${doc.number} (series 1): 501 Rejeição: Pedido de Cancelamento intempestivo (NF-e autorizada a mais de 7 dias)`);
       expect(res.body.details.hint).toMatch(/deadline has passed/);
+      expect(res.body.details.hintText).toEqual({ en: res.body.details.hint, 'pt-BR': expect.stringMatching(/^O prazo de cancelamento passou .*Fale com o contador/) });
       expect(await byNumber(doc.number)).toMatchObject({ status: 'authorized', cancellation: null });
     } finally {
       note.receivedAt = receivedAt;

@@ -113,7 +113,7 @@ describe('emit-nf: orders to authorised NF-e', () => {
     const run = await runNow(flowId);
     expect(run.status).toBe('partial');
     const failed = (await h.api('GET', `/api/runs/${run.id}/records?outcome=failed`)).body.records;
-    expect(failed).toEqual([expect.objectContaining({ message: expect.stringMatching(/rejected invoice 4 \(series 1\): 778 Rejeição: Informado NCM inexistente/), hint: expect.stringMatching(/NCM/i) })]);
+    expect(failed).toEqual([expect.objectContaining({ message: expect.stringMatching(/rejected invoice 4 \(series 1\): 778 Rejeição: Informado NCM inexistente/), hint: expect.stringMatching(/NCM/i), hintCode: 'sefaz.778', hintText: { 'pt-BR': 'O NCM de um item não existe: corrija o NCM do produto.', en: "An item's NCM does not exist: fix the product's NCM." } })]);
     expect((await h.api('GET', '/api/fiscal/unused-numbers')).body.numbers).toEqual([expect.objectContaining({ number: 4, cStat: '778' })]);
 
     const reprocess = await h.api('POST', `/api/runs/${run.id}/reprocess`);
@@ -147,5 +147,18 @@ describe('emit-nf: orders to authorised NF-e', () => {
     expect(run.status).toBe('error');
     expect(run.error).toMatch(/certificate password is wrong/);
     expect(sefaz.requests.NFeAutorizacao4).toBe(before);
+  });
+
+  it('reports the invoices an interrupted page had authorised as created when Temporal retries it, numbering none twice', async () => {
+    bling.seedOrders(2, { startAt: 20 });
+    const before = sefaz.authorized.size;
+    // The first new order is authorised; SEFAZ is down for the second, and the page goes back to Temporal.
+    sefaz.unavailableNext('108', { afterAuthorisations: 1 });
+    const run = await runNow(flowId);
+    expect(run.status, JSON.stringify(run)).toBe('success');
+    expect(run.counters).toMatchObject({ created: 2, failed: 0 });
+    expect(sefaz.authorized.size).toBe(before + 2);
+    const numbers = (await documents()).map((d) => d.number).sort((a, b) => a - b);
+    expect(numbers).toEqual([...new Set(numbers)]);
   });
 });

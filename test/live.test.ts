@@ -37,7 +37,15 @@ describe('live updates', () => {
     socket.terminate();
     const mine = events.filter((e) => (e.run?.id ?? e.runId) === started.body.runId);
     expect(mine.some((e) => e.type === 'run.started' || e.type === 'run.progress')).toBe(true);
-    expect(mine.filter((e) => e.type === 'record.failed')).toEqual([expect.objectContaining({ nodeId: 'ml-items', recordKey: String([...bling.products.keys()][2500]) })]);
+    expect(mine.filter((e) => e.type === 'record.failed')).toEqual([
+      expect.objectContaining({
+        nodeId: 'ml-items',
+        recordKey: String([...bling.products.keys()][2500]),
+        // What to do, in English and in both languages the screens speak.
+        hint: expect.stringMatching(/^The provider refused the record/),
+        hintText: { en: expect.stringMatching(/^The provider refused the record/), 'pt-BR': expect.stringMatching(/^O sistema recusou o registro/) },
+      }),
+    ]);
     const end = mine.find((e) => e.type === 'run.finished');
     expect(end.run).toMatchObject({ status: 'partial', counters: { processed: 3000, created: 2999, failed: 1 } });
     expect(end.nodes['ml-items'].pages).toBe(30);

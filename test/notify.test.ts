@@ -25,6 +25,8 @@ describe('notify and alerts', () => {
   let receiver: Server;
   let receiverUrl: string;
   const received: Array<{ id: string; body: unknown; verified: boolean }> = [];
+  /** While set: the `at`-th distinct record the receiver sees gets 503 `refusals` times. */
+  let outage: { at: number; seen: Set<string>; sku?: string; refusals: number; refused: number } | undefined;
   let smtpId: string;
   let blingId: string;
 
@@ -45,7 +47,19 @@ describe('notify and alerts', () => {
         } catch {
           verified = false;
         }
-        received.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
+        const body = JSON.parse(raw);
+        // A receiver that goes down on one record for a while (see the retry test below).
+        if (outage && !outage.seen.has(body.sku)) {
+          outage.seen.add(body.sku);
+          if (outage.seen.size === outage.at) outage.sku = body.sku;
+        }
+        if (outage && outage.sku === body.sku && outage.refusals > 0) {
+          outage.refusals--;
+          outage.refused++;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ id: String(req.headers['webhook-id']), body, verified });
         res.writeHead(verified ? 204 : 401).end();
       });
     });
@@ -126,6 +140,24 @@ describe('notify and alerts', () => {
     expect(received.map((r) => (r.body as { sku: string }).sku).sort()).toEqual([...bling.products.values()].map((p) => p.codigo).sort());
   });
 
+  it('reports the messages an interrupted page had sent as sent when Temporal retries it, sending none twice', async () => {
+    const hookId = (await h.api('POST', '/api/connections', { name: 'ERP instável', provider: 'webhook-out', baseUrl: receiverUrl, credentials: { secret: SECRET } })).body.id;
+    const flowId = await publish('Eventos com queda', { connectionId: hookId, to: '"erp-instavel"', data: '{"sku": codigo, "price": preco}' });
+    received.length = 0;
+    // The third record's delivery fails past the in-page retries (4 tries): the page goes back to Temporal.
+    outage = { at: 3, seen: new Set(), refusals: 4, refused: 0 };
+    try {
+      const run = await runFlow(h, flowId);
+      expect(outage.refused).toBe(4);
+      expect(run.status).toBe('success');
+      expect(run.counters).toMatchObject({ created: 4, skipped: 0, failed: 0 });
+    } finally {
+      outage = undefined;
+    }
+    const skus = received.map((r) => (r.body as { sku: string }).sku);
+    expect(skus.sort()).toEqual([...bling.products.values()].map((p) => p.codigo).sort());
+  });
+
   it('e-mails the flow’s alert address when a run ends with failures, with the failure and what to do, once', async () => {
     const setUp = await setUpBlingToMl(h, bling, ml);
     const [broken] = [...bling.products.keys()];
@@ -143,7 +175,8 @@ describe('notify and alerts', () => {
     expect(alert.subject).toContain('terminou com falhas');
     expect(alert.text).toContain(`execução ${run.id}`);
     expect(alert.text).toContain(`- ${broken}:`);
-    expect(alert.text).toMatch(/→ .+/);
+    // The message is in Portuguese, and so is what to do.
+    expect(alert.text).toContain(`→ O sistema recusou o registro. Corrija os campos citados na mensagem e reprocesse.`);
     // A bad alert setting is refused on save.
     const bad = await h.api('PUT', `/api/flows/${setUp.flowId}`, { document: { ...flow.document, alerts: [{ connectionId: setUp.blingConnectionId, to: '' }] } });
     expect(bad.status).toBe(422);
@@ -164,8 +197,14 @@ describe('notify and alerts', () => {
     const mails = smtp.messages.slice(before);
     const fall = mails.find((m) => m.subject?.includes('Conexão'))!;
     expect(fall.subject).toBe('[Ponte] Conexão Bling com erro');
-    expect(fall.text).toMatch(/O que fazer: .*(credential|Renew)/i);
-    expect(mails.some((m) => m.subject?.endsWith('falhou'))).toBe(true);
+    expect(fall.text).toContain('O que fazer: As credenciais foram recusadas (401/403). Renove-as na conexão e teste a conexão de novo.');
+    const failedRun = mails.find((m) => m.subject?.endsWith('falhou'))!;
+    expect(failedRun.text).toContain('O que fazer: As credenciais foram recusadas (401/403).');
+    // The run's error carries the same next step for the screens, in both languages.
+    expect(run.errorHintText).toEqual({
+      'pt-BR': 'As credenciais foram recusadas (401/403). Renove-as na conexão e teste a conexão de novo.',
+      en: 'Credentials were refused (401/403). Renew them on the connection and test it again.',
+    });
   });
 
   it('sends a WhatsApp template with the right body, and records a later "failed" status against that message', async () => {

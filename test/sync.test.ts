@@ -51,7 +51,7 @@ describe('syncing products from Bling to Mercado Livre', () => {
     expectMirrored(bling, ml);
   });
 
-  it('logs a product the marketplace refuses as failed, with the reason, and the run ends partial', async () => {
+  it('logs a product the marketplace refuses as failed, with the reason and what to do in Portuguese and English, and the run ends partial', async () => {
     const [id] = [...bling.products.keys()].slice(-1);
     bling.updateProduct(id, { preco: 0 });
     const run = await runFlow(h, flowId);
@@ -62,6 +62,14 @@ describe('syncing products from Bling to Mercado Livre', () => {
     expect(failed.body.records[0]).toMatchObject({ recordKey: String(id), errorKind: 'ValidationError' });
     expect(failed.body.records[0].message).toContain('item.price.invalid');
     expect(failed.body.records[0].hint).toMatch(/reprocess/i);
+    // The screens show what to do in the reader's language; `hint` stays English for logs and exports.
+    expect(failed.body.records[0]).toMatchObject({
+      hintCode: 'ValidationError',
+      hintText: {
+        'pt-BR': 'O sistema recusou o registro. Corrija os campos citados na mensagem e reprocesse.',
+        en: 'The provider refused the record. Fix the fields named in the message, then reprocess.',
+      },
+    });
     expect(failed.body.records[0].payload).toMatchObject({ price: 0 });
   });
 });

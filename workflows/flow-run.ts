@@ -96,7 +96,9 @@ export async function flowRun(input: FlowRunInput): Promise<RunSummary> {
     if (!(err instanceof ActivityFailure) && !(err instanceof ApplicationFailure)) throw err;
     const cause = err instanceof ActivityFailure ? err.cause : err;
     const kind = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-    await control.finishRun({ tenantId, runId, error: { message: cause?.message ?? err.message, kind } });
+    // activities/failures.ts puts the hint's code in the failure's details.
+    const hintCode = cause instanceof ApplicationFailure ? (cause.details?.[0] as { hintCode?: unknown } | undefined)?.hintCode : undefined;
+    await control.finishRun({ tenantId, runId, error: { message: cause?.message ?? err.message, kind, hintCode: typeof hintCode === 'string' ? hintCode : undefined } });
     throw ApplicationFailure.nonRetryable(`Run ${runId} failed: ${cause?.message ?? err.message}`, kind ?? 'RunFailed');
   }
 }

@@ -87,7 +87,8 @@ export interface ReleaseApprovalsResult {
 export interface FinishRunInput {
   tenantId: string;
   runId: string;
-  error?: { message: string; kind?: string };
+  /** `hintCode`: what to do about it (server/runs/hints.ts), from the failure's details. */
+  error?: { message: string; kind?: string; hintCode?: string };
 }
 
 export interface RunSummary extends StageCounters {

@@ -2,7 +2,8 @@
  * The one error hierarchy for everything that talks to the outside world.
  *
  * Connectors raise these; `activities/failures.ts` translates them to Temporal failures
- * (retryable or not, with the provider's delay) and `hintFor` gives a person the next step.
+ * (retryable or not, with the provider's delay) and `ERROR_HINTS` gives a person the next step
+ * (in English and pt-BR; server/runs/hints.ts reads a stored hint code back).
  * No connector decides retry policy on its own.
  */
 
@@ -111,21 +112,67 @@ export class ConfigError extends ConnectorError {
 /** Kinds that retrying cannot fix. Used as the activities' `nonRetryableErrorTypes`. */
 export const NON_RETRYABLE_KINDS: ConnectorErrorKind[] = ['AuthError', 'ConfigError', 'ValidationError', 'NotFound', 'Conflict', 'MappingNotFound', 'ValueMapMissing'];
 
-const HINTS: Record<ConnectorErrorKind, string> = {
-  AuthError: 'Credentials were refused (401/403). Renew them on the connection and test it again.',
-  RateLimited: 'The provider is throttling requests (429). Retried automatically; if it keeps happening, lower the frequency.',
-  Transient: 'The provider failed or did not answer (5xx, network). Retried automatically.',
-  NotFound: 'The provider does not know this resource (404). Check the base URL, the API version and the mapping.',
-  ValidationError: 'The provider refused the record. Fix the fields named in the message, then reprocess.',
-  Conflict: 'The provider reports a duplicate (409). Resolved through idempotency; check the mapping if it repeats.',
-  MappingNotFound: 'No mapping for this record. Create it or run discovery, then reprocess.',
-  ValueMapMissing: 'A value has no translation in a de-para (value map). Add the entry named in the message (or give the map a default), then reprocess.',
-  ConfigError: 'The flow or connection is set up wrongly. Fix the setting named in the message.',
+/** A hint in both languages the UI speaks: English for logs, exports and tickets; pt-BR for people. */
+export interface HintText {
+  en: string;
+  'pt-BR': string;
+}
+
+/** A failure in a node's own expression, not at a provider: the per-record outcome's error kind. */
+export type HintCode = ConnectorErrorKind | 'TransformError';
+
+/** The next step for a person reading the sync log, per error kind; the kind is the hint's code. */
+export const ERROR_HINTS: Record<HintCode, HintText> = {
+  AuthError: {
+    en: 'Credentials were refused (401/403). Renew them on the connection and test it again.',
+    'pt-BR': 'As credenciais foram recusadas (401/403). Renove-as na conexão e teste a conexão de novo.',
+  },
+  RateLimited: {
+    en: 'The provider is throttling requests (429). Retried automatically; if it keeps happening, lower the frequency.',
+    'pt-BR': 'O sistema está limitando as requisições (429). A Ponte tenta de novo sozinha; se continuar, diminua a frequência.',
+  },
+  Transient: {
+    en: 'The provider failed or did not answer (5xx, network). Retried automatically.',
+    'pt-BR': 'O sistema falhou ou não respondeu (5xx, rede). A Ponte tenta de novo sozinha.',
+  },
+  NotFound: {
+    en: 'The provider does not know this resource (404). Check the base URL, the API version and the mapping.',
+    'pt-BR': 'O sistema não conhece este recurso (404). Confira a URL base, a versão da API e o mapeamento.',
+  },
+  ValidationError: {
+    en: 'The provider refused the record. Fix the fields named in the message, then reprocess.',
+    'pt-BR': 'O sistema recusou o registro. Corrija os campos citados na mensagem e reprocesse.',
+  },
+  Conflict: {
+    en: 'The provider reports a duplicate (409). Resolved through idempotency; check the mapping if it repeats.',
+    'pt-BR': 'O sistema acusa duplicidade (409). A Ponte resolve pela idempotência; se voltar a acontecer, confira o mapeamento.',
+  },
+  MappingNotFound: {
+    en: 'No mapping for this record. Create it or run discovery, then reprocess.',
+    'pt-BR': 'Não há mapeamento para este registro. Crie o mapeamento ou rode a descoberta e depois reprocesse.',
+  },
+  ValueMapMissing: {
+    en: 'A value has no translation in a de-para (value map). Add the entry named in the message (or give the map a default), then reprocess.',
+    'pt-BR': 'Um valor não tem tradução no de-para. Adicione a entrada citada na mensagem (ou dê um valor padrão ao de-para) e reprocesse.',
+  },
+  ConfigError: {
+    en: 'The flow or connection is set up wrongly. Fix the setting named in the message.',
+    'pt-BR': 'O fluxo ou a conexão está configurado de forma errada. Corrija a configuração citada na mensagem.',
+  },
+  TransformError: {
+    en: 'Fix the expression of this node, then reprocess.',
+    'pt-BR': 'Corrija a expressão deste bloco e reprocesse.',
+  },
 };
 
-/** A plain-words next step for a person reading the sync log. */
-export function hintFor(kind: ConnectorErrorKind): string {
-  return HINTS[kind];
+/** A plain-words next step for a person reading the sync log, in English (logs, exports, tickets). */
+export function hintFor(kind: HintCode): string {
+  return ERROR_HINTS[kind].en;
+}
+
+/** The hint of an outcome row: the English text kept for compatibility and the code screens translate. */
+export function hintOf(code: HintCode): { hint: string; hintCode: HintCode } {
+  return { hint: hintFor(code), hintCode: code };
 }
 
 /** A read whose 404 means "there is none": the value, or null. */

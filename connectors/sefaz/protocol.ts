@@ -1,9 +1,10 @@
 /**
  * What SEFAZ's answers mean: cStat → SefazOutcome, the protocol merged into the nfeProc (the
- * legal artefact), and a plain-words hint for the codes sellers meet most (sped-nfe
- * storage/cstat.json and the research notes' A1.5 table).
+ * legal artefact), and a plain-words hint per cStat (the texts, in English and pt-BR, are in
+ * hints.ts).
  */
 import { ValidationError } from '../http/errors';
+import { CSTAT_HINTS, SEFAZ_FALLBACK_HINTS } from './hints';
 import { digestValueOf } from '../../fiscal/nfe/sign';
 import type { EventOutcome, InutilizationOutcome, SefazOutcome } from '../../fiscal/types';
 import { findElement, LAYOUT_VERSION, NFE_NAMESPACE, parseXml, rawElements, stripXmlDeclaration, textOf, type XmlNode } from './soap';
@@ -138,88 +139,18 @@ export function eventProc(signedEventXml: string, retEventoXml: string): string 
   return `<?xml version="1.0" encoding="UTF-8"?><procEventoNFe xmlns="${NFE_NAMESPACE}" versao="${version}">${evento}${answer}</procEventoNFe>`;
 }
 
-const HINTS: Record<string, string> = {
-  '100': 'Authorised: the NF-e is valid. Keep the nfeProc XML (signed note plus protocol) for at least 5 years.',
-  '150': 'Authorised after the deadline: valid, but SEFAZ recorded that it was sent late.',
-  '101': 'The NF-e is cancelled at SEFAZ: it has no fiscal value any more. Keep the cancellation\'s procEventoNFe with the nfeProc.',
-  '102': 'The numbers are voided (inutilização homologada): the gap in the sequence is accounted for. Keep the procInutNFe XML.',
-  '103': 'SEFAZ received the batch and will process it: ask for the result with the receipt (nRec) after tMed seconds.',
-  '104': 'SEFAZ processed the batch: the result of each note is in its protocol.',
-  '105': 'SEFAZ is still processing the batch: ask again after tMed seconds.',
-  '106': 'SEFAZ does not know this receipt (nRec): it expired or is from another authoriser. Consult the note by its access key.',
-  '107': 'The SEFAZ service is working.',
-  '108': 'The SEFAZ service is briefly down. Retried later; if it lasts, consider contingency (SVC for NF-e, offline for NFC-e).',
-  '109': 'The SEFAZ service is down with no forecast. Use contingency (SVC-AN/SVC-RS for NF-e, offline for NFC-e) or wait.',
-  '110': 'Use denied: SEFAZ refused the note for a tax irregularity and its number is spent. Talk to the accountant.',
-  '128': 'SEFAZ processed the batch of events: the result of each event is in its retEvento.',
-  '135': 'Event registered and linked to the NF-e: for a cancellation, the note is cancelled. Keep the procEventoNFe XML.',
-  '136': 'Event registered, but not linked to the NF-e (SEFAZ could not find the note at that moment): it is valid all the same.',
-  '155': 'Cancellation accepted after the deadline: the note is cancelled, but the state may charge a fine for the late cancellation.',
-  '204': 'This NF-e was already authorised earlier: the protocol is recovered by consulting the access key.',
-  '205': 'This NF-e is denied at SEFAZ: its number is spent.',
-  '206': 'This number was voided (inutilizado) at SEFAZ: an invoice cannot use it. Issue the order with a new number.',
-  '213': 'The certificate belongs to another company: its CNPJ base differs from the issuer\'s (emit/CNPJ). Use the A1 certificate of the issuing company.',
-  '215': 'The XML breaks the NF-e schema: the message names the field. Fix the data (often a field too long, empty or with a forbidden character).',
-  '217': 'SEFAZ has no NF-e with this access key: it was never authorised, so it can be sent (again).',
-  '218': 'The NF-e is already cancelled at SEFAZ.',
-  '222': 'The authorisation protocol (nProt) in the cancellation is not the one SEFAZ recorded for this NF-e: consult the key and use its protocol.',
-  '224': 'The range of numbers to void ends before it starts: swap the first and last numbers.',
-  '225': 'The batch breaks the schema: the message names the field. Usually a field of the note with the wrong format or length.',
-  '226': 'The note\'s UF (cUF) is not the authoriser\'s: check the connection\'s UF setting.',
-  '228': 'The issue date is too old: issue a new note with the current date.',
-  '230': 'The issuer\'s IE is not registered at this SEFAZ: check the IE in the connection settings.',
-  '231': 'The issuer\'s IE does not belong to its CNPJ: check the IE and CNPJ in the connection settings.',
-  '233': 'The recipient\'s IE is not registered at SEFAZ: fix the customer\'s IE or mark them as not a contributor (indIEDest 9).',
-  '236': 'The access key\'s check digit is wrong: the note must be built again.',
-  '239': 'SEFAZ does not accept this layout version: update Ponte.',
-  '241': 'A number of the range was used by an invoice SEFAZ authorised or denied: only numbers never used can be voided. Void a range without it (an authorised invoice is cancelled instead).',
-  '245': 'The issuer\'s CNPJ is not registered at this SEFAZ (or not enabled to issue NF-e): check the CNPJ and the UF.',
-  '252': 'The note\'s environment (tpAmb) is not this web service\'s: a homologação note sent to produção or the other way round. Check the connection\'s environment.',
-  '253': 'The access key\'s check digit is wrong: the note must be built again.',
-  '256': 'Part of the range is voided at SEFAZ already: void only the numbers that are not.',
-  '280': 'SEFAZ refused the TLS certificate: it must be an ICP-Brasil A1 certificate (e-CNPJ) that is valid and not revoked.',
-  '281': 'The TLS certificate is expired: renew the A1 certificate.',
-  '297': 'The signature does not match the content: the XML was changed after signing. Sign again and send the signed XML untouched.',
-  '298': 'The signature does not follow SEFAZ\'s standard (algorithms, reference or namespace prefix): sign again with Ponte.',
-  '301': 'Use denied for the issuer\'s tax irregularity: the number is spent. Talk to the accountant.',
-  '302': 'Use denied for the recipient\'s tax irregularity: the number is spent.',
-  '303': 'Use denied: the recipient may not operate in the UF. The number is spent.',
-  '373': 'In homologação the first item of an NFC-e must be described as "NOTA FISCAL EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL".',
-  '386': 'The CFOP is not allowed for the CSOSN of an item: check the item\'s tax rules.',
-  '394': 'The NFC-e has no QR code: check the CSC and CSC id of the connection.',
-  '402': 'The XML is not UTF-8.',
-  '404': 'The XML uses a namespace prefix (such as ds:) that SEFAZ forbids: sign again with Ponte.',
-  '462': 'SEFAZ does not know the CSC id: check the CSC id (and that it is the one for this environment).',
-  '464': 'The QR code hash is wrong: check the CSC token in the connection (homologação and produção have different CSCs).',
-  '494': 'SEFAZ has no NF-e with this access key: an event needs an authorised note.',
-  '501': 'The cancellation deadline has passed (24 hours for an NF-e in most states, 30 minutes for an NFC-e): the note can no longer be cancelled this way. Talk to the accountant (a return invoice, or the state\'s late-cancellation procedure).',
-  '502': 'The access key does not match the note\'s fields (UF, date, CNPJ, model, series, number, cNF): the note must be built again.',
-  '532': 'The ICMS total differs from the sum of the items: the totals must be recomputed.',
-  '533': 'The ICMS-ST base total differs from the sum of the items: the totals must be recomputed.',
-  '534': 'The ICMS-ST total differs from the sum of the items: the totals must be recomputed.',
-  '535': 'The freight total differs from the sum of the items: the totals must be recomputed.',
-  '539': 'This number (series and nNF) was already authorised with another access key: consult that key, or use a new number.',
-  '563': 'This same range was voided before: its numbers are already void at SEFAZ.',
-  '564': 'The products total differs from the sum of the items: the totals must be recomputed.',
-  '572': 'The event\'s Id does not match its fields (tpEvento, key, sequence): build the event again with Ponte.',
-  '573': 'SEFAZ has already registered this event for the note: for a cancellation, the note is cancelled already.',
-  '574': 'Only the note\'s issuer can register this event: the event\'s CNPJ is not the one in the access key.',
-  '580': 'The event needs an authorised NF-e: the note is not authorised (or is already cancelled or denied).',
-  '591': 'A CSOSN was given but the issuer is not in Simples Nacional: check the tax regime (CRT) in the connection settings.',
-  '598': 'In homologação the recipient\'s name must be "NF-E EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL".',
-  '610': 'The note\'s total (vNF) differs from the sum of its parts: the totals must be recomputed.',
-  '629': 'An item\'s value differs from quantity × unit price: check the item\'s rounding.',
-  '656': 'Consumo indevido: SEFAZ blocked this CNPJ for sending too often (usually for an hour). Do not resend; wait and consult the key.',
-  '703': 'The issue time is later than SEFAZ\'s clock: check the server\'s clock and time zone.',
-  '704': 'The NFC-e was issued too long ago: issue it again with the current time, or in offline contingency.',
-  '778': 'An item\'s NCM does not exist: fix the product\'s NCM.',
-  '999': 'SEFAZ failed unexpectedly. Retried later.',
-};
+/** The hint code of a cStat: its own entry, or the fixed hint for a rejection or an unknown answer. */
+export function cstatHintCode(cStat: string): string {
+  if (Object.hasOwn(CSTAT_HINTS, cStat)) return `sefaz.${cStat}`;
+  return outcomeKind(cStat) === 'rejected' ? 'sefaz.rejected' : 'sefaz.other';
+}
 
-/** What a cStat means and what to do, in plain words. */
+/** What a cStat means and what to do, in plain words (English: logs, exports, tickets). */
 export function cstatHint(cStat: string): string {
-  return (
-    HINTS[cStat] ??
-    (outcomeKind(cStat) === 'rejected' ? 'SEFAZ rejected the note: read its message (xMotivo), fix the data it names and send again.' : `SEFAZ answered ${cStat}.`)
-  );
+  return Object.hasOwn(CSTAT_HINTS, cStat) ? CSTAT_HINTS[cStat].en : SEFAZ_FALLBACK_HINTS[outcomeKind(cStat) === 'rejected' ? 'rejected' : 'other'].en;
+}
+
+/** The hint of an outcome row or a refusal: the English text and the code screens translate. */
+export function cstatHintOf(cStat: string): { hint: string; hintCode: string } {
+  return { hint: cstatHint(cStat), hintCode: cstatHintCode(cStat) };
 }

@@ -4,6 +4,7 @@
  * confirmed goes on, one rejected is skipped, one still pending gets its latest content.
  */
 import { type Hold, holdRecords, priorDecisions, refreshHeld, refusalMessage } from '../../server/approvals/store';
+import { hintOf } from '../../connectors/http/errors';
 import type { SyncRecord } from '../../connectors/types';
 import type { EffectExecutor, OutcomeRow } from '../executor';
 import { compileRecordExpression } from '../record-expressions';
@@ -42,7 +43,7 @@ export const approveExecutor: EffectExecutor = {
         if (p || !when || (await when(record))) holds.push({ record, summary: await describe(record) });
         else output.push(record);
       } catch (err) {
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${ctx.nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${ctx.nodeId}: ${(err as Error).message}`, ...hintOf('TransformError'), payload: record.data });
       }
     }
 

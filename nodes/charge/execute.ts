@@ -4,7 +4,7 @@
  * bank under that reference, so a retried or reprocessed run gets the same charge back. The
  * record goes on with `cobranca` (copia e cola, barcode, line) for a notify node to send.
  */
-import { ConfigError, ConnectorError, hintFor, ValidationError } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, hintOf, ValidationError } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection } from '../../connectors/runtime';
 import type { Charge, ChargeRequest, PaymentsSupport, SyncRecord } from '../../connectors/types';
@@ -67,12 +67,18 @@ export const chargeExecutor: EffectExecutor = {
         };
       } catch (err) {
         const kindOf = err instanceof ConnectorError ? err.kind : 'TransformError';
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: kindOf, message: `${ctx.nodeId}: ${(err as Error).message}`, hint: kindOf === 'TransformError' ? 'Fix the expression of this node, then reprocess.' : hintFor(kindOf), payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: kindOf, message: `${ctx.nodeId}: ${(err as Error).message}`, ...hintOf(kindOf), payload: record.data });
         continue;
       }
 
       const scope = { tenantId: ctx.tenantId, flowId: ctx.flowId, nodeId: ctx.nodeId, recordKey: record.key, sourceConnectionId: ctx.sourceConnectionId, runId: ctx.runId };
       const { row, created } = await claimCharge(ctx.db, scope, { connectionId: provider?.connectionId ?? null, kind, amount: request.amount });
+      if (!created && (row.status === 'pending' || row.status === 'paid') && row.runId === ctx.runId && row.providerId) {
+        // Created by this very run (an attempt that failed later in the page): reported as it was then.
+        outcomes.push({ recordKey: record.key, outcome: 'created', externalId: row.providerId, message: `Charge ${row.reference}: ${row.amount}`, payload: row.details });
+        output.push({ ...record, data: { ...record.data, cobranca: row.details } });
+        continue;
+      }
       if (!created && (row.status === 'pending' || row.status === 'paid')) {
         const changed = row.amount !== request.amount ? `; the order now totals ${request.amount}: cancel that charge at the provider and reprocess to charge the new amount` : '';
         outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: row.providerId, message: `Charge ${row.reference} was created before (${row.status}, ${row.amount})${changed}` });
@@ -92,7 +98,7 @@ export const chargeExecutor: EffectExecutor = {
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
         await recordCharge(ctx.db, row.id, { status: 'failed', error: err.message });
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: { ...request, reference: row.reference } });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: { ...request, reference: row.reference } });
       }
       ctx.heartbeat();
     }

@@ -11,7 +11,8 @@
 import { ConfigError, ConnectorError, Transient } from '../../connectors/http/errors';
 import { openConnection } from '../../connectors/runtime';
 import { a1Certificate, sefazSettings } from '../../connectors/sefaz/client';
-import { cstatHint } from '../../connectors/sefaz/protocol';
+import { NFE_DATA_HINTS } from '../../connectors/sefaz/hints';
+import { cstatHintOf } from '../../connectors/sefaz/protocol';
 import type { ConnectionContext, FiscalSupport, SyncRecord } from '../../connectors/types';
 import {
   type A1Certificate,
@@ -85,7 +86,12 @@ export const emitNfExecutor: EffectExecutor = {
       try {
         let doc = await documentOf(ctx.db, scope);
         if (doc?.status === 'authorized') {
-          outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, message: `Invoice ${doc.number} (series ${doc.series}) was authorised before: protocol ${doc.protocol}` });
+          // Authorised by this very run (an attempt that failed later in the page): reported as it was then.
+          outcomes.push(
+            doc.runId === ctx.runId
+              ? authorised(record.key, doc)
+              : { recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, message: `Invoice ${doc.number} (series ${doc.series}) was authorised before: protocol ${doc.protocol}` },
+          );
           output.push(withInvoice(record, doc));
           continue;
         }
@@ -96,7 +102,7 @@ export const emitNfExecutor: EffectExecutor = {
           continue;
         }
         if (doc?.status === 'denied') {
-          outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', externalId: doc.accessKey, message: `SEFAZ denied invoice ${doc.number} (${doc.cStat}: ${doc.reason}); its number is spent`, hint: cstatHint(doc.cStat ?? '') });
+          outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', externalId: doc.accessKey, message: `SEFAZ denied invoice ${doc.number} (${doc.cStat}: ${doc.reason}); its number is spent`, ...cstatHintOf(doc.cStat ?? '') });
           continue;
         }
         let outcome: SefazOutcome | undefined;
@@ -127,14 +133,14 @@ export const emitNfExecutor: EffectExecutor = {
             errorKind: 'ValidationError',
             externalId: doc.accessKey,
             message: `SEFAZ ${doc.status === 'denied' ? 'denied' : 'rejected'} invoice ${doc.number} (series ${doc.series}): ${doc.cStat} ${doc.reason}`,
-            hint: cstatHint(doc.cStat ?? ''),
+            ...cstatHintOf(doc.cStat ?? ''),
             details: { cStat: doc.cStat, accessKey: doc.accessKey, number: doc.number },
             payload: { accessKey: doc.accessKey, number: doc.number },
           });
         }
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: fixFor(err), details: err instanceof FiscalDataError ? { field: err.field } : undefined, payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...fixFor(err), details: err instanceof FiscalDataError ? { field: err.field } : undefined, payload: record.data });
       }
       ctx.heartbeat();
     }
@@ -301,9 +307,10 @@ function withInvoice(record: SyncRecord, doc: FiscalDocument): SyncRecord {
   };
 }
 
-function fixFor(err: ConnectorError): string {
-  if (err instanceof FiscalDataError) return `Fix ${err.field} in the order or in the node's expressions, then reprocess.`;
-  return 'Fix the order or the node, then reprocess.';
+function fixFor(err: ConnectorError): { hint: string; hintCode: string } {
+  // The message names the field already: the hint stays one fixed text, so it can be translated.
+  const code = err instanceof FiscalDataError ? 'field' : 'order';
+  return { hint: NFE_DATA_HINTS[code].en, hintCode: `nfe.${code}` };
 }
 
 /** NFC-e needs the UF's QR-code addresses (connection settings) and the CSC (a credential). */

@@ -3,7 +3,7 @@
  * expressions and sent once per content (server/notify/send.ts). A message the provider refuses
  * fails that record with the provider's words; the others go on.
  */
-import { ConfigError, ConnectorError, hintFor } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, hintOf } from '../../connectors/http/errors';
 import type { OutgoingMessage } from '../../connectors/types';
 import { channelOf, sendOnce } from '../../server/notify/send';
 import type { EffectExecutor, OutcomeRow } from '../executor';
@@ -35,11 +35,11 @@ export const notifyExecutor: EffectExecutor = {
           data: channel.messaging.channel === 'webhook' ? (data ? await data(record) : record.data) : undefined,
         };
       } catch (err) {
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${ctx.nodeId}: ${(err as Error).message}`, hint: 'Fix the expression of this node, then reprocess.', payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${ctx.nodeId}: ${(err as Error).message}`, ...hintOf('TransformError'), payload: record.data });
         continue;
       }
       if (!message.to) {
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', message: 'No recipient: the "to" expression gave nothing for this record', hint: hintFor('ValidationError'), payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', message: 'No recipient: the "to" expression gave nothing for this record', ...hintOf('ValidationError'), payload: record.data });
         continue;
       }
       try {
@@ -51,7 +51,7 @@ export const notifyExecutor: EffectExecutor = {
         );
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, hint: hintFor(err.kind), payload: message });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: message });
       }
       ctx.heartbeat();
     }

@@ -10,7 +10,7 @@
  * - outcomes and bindings of finished records are committed even when the page fails midway,
  *   and a retried page reuses them instead of writing again.
  */
-import { ConfigError, ConnectorError, hintFor, NotFound } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, type HintCode, hintOf, NotFound } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { connectorFor, openConnection, writerFor } from '../../connectors/runtime';
 import type { EntityName, SyncRecord, WriteInput } from '../../connectors/types';
@@ -103,7 +103,7 @@ export const upsertExecutor: EffectExecutor = {
           const { conflicts, merged } = threeWay(base, data, target, owners);
           if (conflicts.length) {
             const conflict: BindingConflict = { fields: conflicts, base, source: data, target, write: { data, sku: record.sku }, hash, runId: ctx.runId, detectedAt: new Date().toISOString() };
-            return fail('conflict', `Changed on both sides since the last sync (${conflicts.join(', ')}): nothing was overwritten. Choose ERP wins, channel wins or merge in Mapeamentos`, { externalId, hint: hintFor('Conflict'), payload: { source: data, target } }, { internalId: record.key, status: 'conflict', conflict });
+            return fail('conflict', `Changed on both sides since the last sync (${conflicts.join(', ')}): nothing was overwritten. Choose ERP wins, channel wins or merge in Mapeamentos`, { externalId, ...hintOf('Conflict'), payload: { source: data, target } }, { internalId: record.key, status: 'conflict', conflict });
           }
           data = merged;
         }
@@ -117,7 +117,7 @@ export const upsertExecutor: EffectExecutor = {
         return ok('updated', externalId, data);
       };
       const orphaned = (externalId: string) =>
-        fail('conflict', `${connector.name} no longer has ${externalId} (deleted there): the mapping is marked orphan. Delete the mapping to create the record again`, { externalId, hint: hintFor('NotFound') }, {
+        fail('conflict', `${connector.name} no longer has ${externalId} (deleted there): the mapping is marked orphan. Delete the mapping to create the record again`, { externalId, ...hintOf('NotFound') }, {
           internalId: record.key,
           status: 'orphan',
           notes: `Deleted at ${connector.name}: found missing by run ${ctx.runId} on ${new Date().toISOString()}`,
@@ -130,7 +130,7 @@ export const upsertExecutor: EffectExecutor = {
       if (!claim && binding?.status === 'pending') return fail('skipped', `Another run (${binding.claimedBy}) is writing this record right now; see its log`);
       if (!claim) {
         const status = binding?.status ?? 'missing';
-        return fail('conflict', `The mapping of this record is marked ${status}; resolve it in Mapeamentos before it syncs again`, { externalId: binding?.externalId, hint: hintFor('MappingNotFound') });
+        return fail('conflict', `The mapping of this record is marked ${status}; resolve it in Mapeamentos before it syncs again`, { externalId: binding?.externalId, ...hintOf('MappingNotFound') });
       }
       // Claimed: never created, or a create whose answer was lost (takeover).
       const twin = twins.get(record.key);
@@ -148,7 +148,7 @@ export const upsertExecutor: EffectExecutor = {
           return update(found, null);
         }
       } else if (claim === 'takeover') {
-        return fail('conflict', `An earlier attempt may have created this record at ${connector.name}, and it has no SKU to check. Look it up there and link it in Mapeamentos, then reprocess`, { hint: hintFor('Conflict'), payload: record.data });
+        return fail('conflict', `An earlier attempt may have created this record at ${connector.name}, and it has no SKU to check. Look it up there and link it in Mapeamentos, then reprocess`, { ...hintOf('Conflict'), payload: record.data });
       }
       const input = await prepare(record.data);
       const { externalId } = await withInlineRetry(() => writer.create(cctx, input), { signal: ctx.signal });
@@ -163,10 +163,10 @@ export const upsertExecutor: EffectExecutor = {
         try {
           await processOne(decision);
         } catch (err) {
-          const failed = (errorKind: string, message: string, hint: string) =>
-            results.set(decision.record.key, { outcome: { recordKey: decision.record.key, outcome: 'failed', errorKind, message, hint, payload: decision.record.data } });
-          if (err instanceof ConnectorError && !err.failsRun) failed(err.kind, err.message, hintFor(err.kind));
-          else if (err instanceof DependencyMissing) failed('MappingNotFound', err.message, hintFor('MappingNotFound'));
+          const failed = (errorKind: HintCode, message: string) =>
+            results.set(decision.record.key, { outcome: { recordKey: decision.record.key, outcome: 'failed', errorKind, message, ...hintOf(errorKind), payload: decision.record.data } });
+          if (err instanceof ConnectorError && !err.failsRun) failed(err.kind, err.message);
+          else if (err instanceof DependencyMissing) failed('MappingNotFound', err.message);
           else fatal ??= err;
         }
         ctx.heartbeat();
@@ -219,7 +219,7 @@ async function refuseDoubleBindings(db: Db, scope: BindingScope, results: Map<st
           outcome: 'conflict',
           externalId: b.externalId,
           message: `External record ${b.externalId} is already linked to ${owner}; two records share SKU ${b.sku ?? '?'}`,
-          hint: hintFor('Conflict'),
+          ...hintOf('Conflict'),
         },
       });
     } else seen.set(b.externalId, b.internalId);

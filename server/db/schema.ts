@@ -138,6 +138,8 @@ export const runs = pgTable(
     trigger: jsonb('trigger').$type<RunTrigger>().notNull(),
     status: text('status').$type<RunStatus>().notNull().default('running'),
     error: text('error'),
+    /** The hint code of the failure that ended the run (its error kind), when there is one. */
+    errorHintCode: text('error_hint_code'),
     pages: integer('pages').notNull().default(0),
     ...outcomeCounters(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
@@ -184,6 +186,8 @@ export const runRecords = pgTable(
     errorKind: text('error_kind'),
     message: text('message'),
     hint: text('hint'),
+    /** The hint's code (server/runs/hints.ts): the screens show its text in the reader's language. */
+    hintCode: text('hint_code'),
     payload: jsonb('payload'),
     /** Facts of a failure a screen can act on, e.g. {map, value, connectionId} for a missing de-para entry. */
     details: jsonb('details').$type<Record<string, unknown>>(),

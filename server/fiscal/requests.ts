@@ -13,7 +13,7 @@ import { ConfigError, ConnectorError, Transient } from '../../connectors/http/er
 import type { PacerRegistry } from '../../connectors/http/pacing';
 import { openConnection } from '../../connectors/runtime';
 import { a1Certificate, sefazSettings } from '../../connectors/sefaz/client';
-import { cstatHint } from '../../connectors/sefaz/protocol';
+import { cstatHintOf } from '../../connectors/sefaz/protocol';
 import { findElement, parseXml, rawElements, textOf } from '../../connectors/sefaz/soap';
 import type { ConnectionContext, FiscalSupport } from '../../connectors/types';
 import { buildCancellation, buildInutilization, CANCELLATION_EVENT, type EventOutcome, type Model, signNfe, validateNfe } from '../../fiscal';
@@ -241,9 +241,10 @@ function registeredCancellation(eventsXml: string[] | undefined): { procXml: str
 export interface CancelResult {
   document: FiscalDocument;
   event: FiscalEvent;
-  /** SEFAZ's verdict, with a plain-words hint for a refusal. */
+  /** SEFAZ's verdict, with a plain-words hint for a refusal (English) and its code (server/runs/hints.ts). */
   outcome: EventOutcome;
   hint: string;
+  hintCode: string;
 }
 
 /**
@@ -304,5 +305,5 @@ export async function cancelDocument(deps: FiscalRequestDeps, actor: AuditActor,
     targetId: String(doc.id),
     details: { accessKey: doc.accessKey, number: doc.number, series: doc.series, status: event.status, cStat: outcome.cStat, protocol: outcome.protocol ?? null },
   });
-  return { document, event, outcome, hint: cstatHint(outcome.cStat) };
+  return { document, event, outcome, ...cstatHintOf(outcome.cStat) };
 }

@@ -3,12 +3,13 @@
  * (once per run, however often finishRun is retried) saying what happened and what to do.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { hintFor, type ConnectorErrorKind } from '../../connectors/http/errors';
+import { ERROR_HINTS } from '../../connectors/http/errors';
 import type { PacerRegistry } from '../../connectors/http/pacing';
 import type { OpenableConnection } from '../../connectors/runtime';
 import type { FlowAlert, FlowDocument } from '../../nodes/flow-model/document';
 import { type Db, rowsOf } from '../db/client';
 import { flows, runRecords, type runs } from '../db/schema';
+import { hintText } from '../runs/hints';
 import { channelOf, sendOnce } from './send';
 
 const STATUS_TEXT = { error: 'falhou', partial: 'terminou com falhas' } as const;
@@ -22,13 +23,13 @@ export interface AlertDeps {
   log?: (message: string, err: unknown) => void;
 }
 
-export async function sendRunAlerts(deps: AlertDeps, run: typeof runs.$inferSelect, status: 'success' | 'partial' | 'error', alerts: FlowAlert[] | undefined, error?: { message: string; kind?: string }): Promise<void> {
+export async function sendRunAlerts(deps: AlertDeps, run: typeof runs.$inferSelect, status: 'success' | 'partial' | 'error', alerts: FlowAlert[] | undefined, error?: { message: string; kind?: string; hintCode?: string }): Promise<void> {
   if (status === 'success' || !alerts?.length) return;
   const due = alerts.map((alert, i) => ({ alert, i })).filter(({ alert }) => (alert.on ?? ['error', 'partial']).includes(status));
   if (!due.length) return;
   const [flow] = await deps.db.select({ name: flows.name }).from(flows).where(eq(flows.id, run.flowId));
   const failures = await deps.db
-    .select({ recordKey: runRecords.recordKey, message: runRecords.message, hint: runRecords.hint })
+    .select({ recordKey: runRecords.recordKey, message: runRecords.message, hint: runRecords.hint, hintCode: runRecords.hintCode })
     .from(runRecords)
     .where(and(eq(runRecords.runId, run.id), inArray(runRecords.outcome, ['failed', 'conflict'])))
     .orderBy(asc(runRecords.id))
@@ -38,10 +39,14 @@ export async function sendRunAlerts(deps: AlertDeps, run: typeof runs.$inferSele
     `O fluxo "${name}" ${STATUS_TEXT[status]} (execução ${run.id}).`,
     `Processados: ${run.processed} · criados: ${run.created} · atualizados: ${run.updated} · falhas: ${run.failed} · conflitos: ${run.conflict}.`,
   ];
-  if (error) lines.push('', `Erro: ${error.message}`, `O que fazer: ${(error.kind && hintFor(error.kind as ConnectorErrorKind)) || 'veja o log da execução.'}`);
+  // The messages are in Portuguese: so is what to do (a row from before hint codes keeps its English hint).
+  if (error) lines.push('', `Erro: ${error.message}`, `O que fazer: ${hintText(error.hintCode ?? error.kind)?.['pt-BR'] ?? 'veja o log da execução.'}`);
   if (failures.length) {
     lines.push('', 'Primeiras falhas:');
-    for (const f of failures) lines.push(`- ${f.recordKey}: ${f.message ?? ''}${f.hint ? ` → ${f.hint}` : ''}`);
+    for (const f of failures) {
+      const hint = hintText(f.hintCode)?.['pt-BR'] ?? f.hint;
+      lines.push(`- ${f.recordKey}: ${f.message ?? ''}${hint ? ` → ${hint}` : ''}`);
+    }
   }
   if (deps.publicUrl) lines.push('', `Abrir a execução: ${deps.publicUrl}/#/runs/${encodeURIComponent(run.id)}`);
   const text = lines.join('\n');
@@ -76,7 +81,7 @@ export async function sendConnectionAlerts(deps: AlertDeps, connection: { id: st
     order by v.flow_id, v.version desc`);
   const text = [
     `A conexão "${connection.name}" parou: ${connection.statusReason ?? 'as credenciais foram recusadas'}.`,
-    `O que fazer: ${hintFor('AuthError')}`,
+    `O que fazer: ${ERROR_HINTS.AuthError['pt-BR']}`,
     'Os fluxos que a usam não rodam até ela voltar a funcionar ("Testar conexão" traz a conexão de volta).',
     ...(deps.publicUrl ? ['', `Abrir a conexão: ${deps.publicUrl}/#/connections/${encodeURIComponent(connection.id)}`] : []),
   ].join('\n');

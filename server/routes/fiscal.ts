@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PacerRegistry } from '../../connectors/http/pacing';
-import { cstatHint } from '../../connectors/sefaz/protocol';
+import { cstatHintOf } from '../../connectors/sefaz/protocol';
 import type { AppDeps } from '../app';
 import { actorOf } from '../auth/hooks';
 import type { FiscalStatus } from '../db/schema';
@@ -12,6 +12,7 @@ import { renderDanfe } from '../../fiscal/danfe';
 import { ConflictError, NotFoundError } from '../errors';
 import { type FiscalDocument, type FiscalEvent, type FiscalVoid, getDocument, getEvent, getVoid, listDocuments, listVoids, registeredEventsOf, unusedNumbers } from '../fiscal/ledger';
 import { cancelDocument, voidNumbers, type VoidRequest } from '../fiscal/requests';
+import { hintText } from '../runs/hints';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 const FISCAL_STATUSES: FiscalStatus[] = ['signed', 'sending', 'authorized', 'rejected', 'denied', 'cancelled', 'voided'];
@@ -22,6 +23,12 @@ const reasonSchema = { type: 'string', minLength: 15, maxLength: 255, descriptio
 const summary = ({ xml: _x, procXml, tenantId: _t, ...d }: FiscalDocument) => ({ ...d, hasProc: procXml !== null });
 const eventSummary = ({ procXml, tenantId: _t, ...e }: FiscalEvent) => ({ ...e, hasProc: procXml !== null, xmlUrl: procXml ? `/api/fiscal/events/${e.id}/xml` : null });
 const voidSummary = ({ procXml, tenantId: _t, ...v }: FiscalVoid) => ({ ...v, hasProc: procXml !== null, xmlUrl: procXml ? `/api/fiscal/voids/${v.id}/xml` : null });
+
+/** What to do about SEFAZ's answer: `hint` in English, `hintText` in pt-BR and English. */
+function refusalHint(cStat: string) {
+  const { hint, hintCode } = cstatHintOf(cStat);
+  return { hint, hintText: hintText(hintCode) };
+}
 
 /** An invoice with its registered cancellation, when it has one. */
 function withCancellation(doc: FiscalDocument, events: FiscalEvent[]) {
@@ -117,7 +124,7 @@ export function registerFiscalRoutes(app: FastifyInstance, deps: AppDeps) {
       schema: {
         tags: ['fiscal'],
         summary:
-          'Cancels an authorised invoice at SEFAZ (event 110111, naming its authorisation protocol): 200 with the invoice (status cancelled) and the registered event; 409 with SEFAZ\'s cStat and reason when it refuses (deadline passed 501, already cancelled 573…) or when the invoice is not authorised',
+          'Cancels an authorised invoice at SEFAZ (event 110111, naming its authorisation protocol): 200 with the invoice (status cancelled) and the registered event; 409 with SEFAZ\'s cStat and reason when it refuses (deadline passed 501, already cancelled 573…; details.hint says what to do in English, details.hintText in pt-BR and English) or when the invoice is not authorised',
         params: idParam,
         body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: reasonSchema } },
       },
@@ -125,16 +132,17 @@ export function registerFiscalRoutes(app: FastifyInstance, deps: AppDeps) {
     async (req) => {
       const result = await cancelDocument(requestDeps, actorOf(req), req.params.id, req.body.reason);
       if (!result) throw new NotFoundError(`Invoice ${req.params.id} not found`);
-      const { document, event, outcome, hint } = result;
+      const { document, event, outcome, hint, hintCode } = result;
       if (event.status !== 'registered') {
         throw new ConflictError(`SEFAZ refused to cancel invoice ${document.number} (series ${document.series}): ${outcome.cStat} ${outcome.reason}`, {
           cStat: outcome.cStat,
           reason: outcome.reason,
           hint,
+          hintText: hintText(hintCode),
           event: eventSummary(event),
         });
       }
-      return { document: { ...summary(document), cancellation: eventSummary(event) }, event: eventSummary(event), hint };
+      return { document: { ...summary(document), cancellation: eventSummary(event) }, event: eventSummary(event), hint, hintText: hintText(hintCode) };
     },
   );
 
@@ -156,7 +164,7 @@ export function registerFiscalRoutes(app: FastifyInstance, deps: AppDeps) {
       schema: {
         tags: ['fiscal'],
         summary:
-          'Voids ("inutiliza") numbers never used at SEFAZ: 201 with the request (status voided, protocol) and the rejected invoices of the range become voided; 409 when a number belongs to an invoice that is not rejected, was voided already or is not reached by the series yet, or when SEFAZ refuses (cStat and reason)',
+          'Voids ("inutiliza") numbers never used at SEFAZ: 201 with the request (status voided, protocol) and the rejected invoices of the range become voided; 409 when a number belongs to an invoice that is not rejected, was voided already or is not reached by the series yet, or when SEFAZ refuses (cStat, reason, and what to do: hint in English, hintText in pt-BR and English)',
         body: {
           type: 'object',
           required: ['connectionId', 'model', 'series', 'from', 'to', 'reason'],
@@ -178,7 +186,7 @@ export function registerFiscalRoutes(app: FastifyInstance, deps: AppDeps) {
         throw new ConflictError(`SEFAZ refused to void ${voiding.fromNumber === voiding.toNumber ? `number ${voiding.fromNumber}` : `numbers ${voiding.fromNumber}-${voiding.toNumber}`}: ${voiding.cStat ?? ''} ${voiding.reason ?? ''}`.trim(), {
           cStat: voiding.cStat,
           reason: voiding.reason,
-          hint: voiding.cStat ? cstatHint(voiding.cStat) : undefined,
+          ...(voiding.cStat ? refusalHint(voiding.cStat) : {}),
           void: voidSummary(voiding),
         });
       }

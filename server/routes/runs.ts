@@ -10,6 +10,7 @@ import { certificateStatus } from '../connections/certificate';
 import { listConnections } from '../connections/store';
 import { redactSecrets } from '../connections/test-connection';
 import { BadInput } from '../errors';
+import { withHintText } from '../runs/hints';
 import { hubFigures } from '../runs/hub';
 import { openTicket } from '../runs/tickets';
 import { getRun, listRuns, reprocessRuns, resolveRecords } from '../runs/service';
@@ -55,7 +56,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
     { config: { permission: 'view' },
       schema: {
         tags: ['runs'],
-        summary: 'Per-record outcomes of a run (paged by id)',
+        summary: 'Per-record outcomes of a run (paged by id); a failure\'s `hint` is in English, `hintText` in pt-BR and English',
         params: { type: 'object', properties: { id: { type: 'string' } } },
         querystring: {
           type: 'object',
@@ -73,7 +74,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
       const conds = [eq(runRecords.tenantId, req.auth.tenantId), eq(runRecords.runId, req.params.id), gt(runRecords.id, req.query.after ?? 0)];
       if (req.query.outcome) conds.push(eq(runRecords.outcome, req.query.outcome as never));
       const rows = await db.select().from(runRecords).where(and(...conds)).orderBy(asc(runRecords.id)).limit(req.query.limit ?? 100);
-      return { records: rows, next: rows.length ? rows[rows.length - 1].id : null };
+      return { records: rows.map(withHintText), next: rows.length ? rows[rows.length - 1].id : null };
     },
   );
 }

@@ -8,6 +8,7 @@ import { approvals, connections, flowVersions, runRecords, runs, runSteps } from
 import { newId } from '../connections/store';
 import { getFlow, getVersion, NotFoundError } from '../flows/service';
 import type { FlowRunInput, RunTrigger } from '../../workflows/types';
+import { hintText } from './hints';
 
 export class NotPublished extends Error {}
 
@@ -68,6 +69,7 @@ async function stoppedConnections(db: Db, tenantId: string, document: unknown) {
 
 export function publicRun(row: typeof runs.$inferSelect) {
   const end = row.finishedAt ?? new Date();
+  const errorHint = hintText(row.errorHintCode);
   return {
     id: row.id,
     flowId: row.flowId,
@@ -78,6 +80,9 @@ export function publicRun(row: typeof runs.$inferSelect) {
     reprocessOf: row.reprocessOf,
     status: row.status,
     error: row.error,
+    /** What to do about the error: in English, and in both languages the UI speaks when its code is known. */
+    errorHint: errorHint?.en ?? null,
+    errorHintText: errorHint,
     counters: { processed: row.processed, created: row.created, updated: row.updated, skipped: row.skipped, failed: row.failed, conflict: row.conflict },
     pages: row.pages,
     startedAt: row.startedAt,

@@ -344,8 +344,11 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
     const refused = other.getByTestId('invoice-cancel-answer');
     await expect.poll(() => text(refused)).toContain('A SEFAZ recusou: 494 Rejeição: Chave de Acesso inexistente');
     expect(await refused.getAttribute('role')).toBe('alert');
-    expect(await text(other.getByTestId('invoice-cancel-answer-hint'))).toMatch(/authorised note/);
-    expect(await text(row('5003').getByTestId('invoice-status'))).toBe('Autorizada');
+    expect(await text(other.getByTestId('invoice-cancel-answer-hint'))).toBe('A SEFAZ não tem NF-e com esta chave de acesso: um evento precisa de uma nota autorizada.');
+    await page.getByTestId('lang').selectOption('en');
+    await expect.poll(() => text(other.getByTestId('invoice-cancel-answer-hint'))).toBe('SEFAZ has no NF-e with this access key: an event needs an authorised note.');
+    await page.getByTestId('lang').selectOption('pt-BR');
+    await expect.poll(() => text(row('5003').getByTestId('invoice-status'))).toBe('Autorizada');
     await browser.shot('invoices-07-cancel-refused');
   });
 

@@ -3,7 +3,8 @@
  * serving the built UI (ui/dist), with Bling and Mercado Livre simulators and real runs. What a
  * user notices: a conflict side by side resolved by "ERP vence", search, mapping by hand, re-sync,
  * deleting a mapping, the orphan check and its delete guard, discovery by SKU confirmed, a failed
- * record's "Adicionar ao de-para" leading to a fix and a successful reprocess, the English labels.
+ * record's "Adicionar ao de-para" leading to a fix and a successful reprocess, what to do about a
+ * failure in the reader's language, the English labels.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -253,7 +254,14 @@ describe.skipIf(!hasChromium)('browser UI: mappings and de-para (needs Chromium 
     const add = records.getByTestId('add-to-depara').first();
     await expect.poll(() => add.getAttribute('href')).toContain(`connection=${encodeURIComponent(depara.mlId)}`);
     expect(await add.textContent()).toBe('Adicionar ao de-para');
+    // What to do, in the reader's language: Portuguese by default, English after the switch.
+    const hint = records.getByTestId('record-hint').first();
+    expect(await hint.textContent()).toBe('O que fazer: Um valor não tem tradução no de-para. Adicione a entrada citada na mensagem (ou dê um valor padrão ao de-para) e reprocesse.');
     await browser.shot('run-unmapped-value');
+    await page.getByTestId('lang').selectOption('en');
+    await expect.poll(() => hint.textContent()).toBe('What to do: A value has no translation in a de-para (value map). Add the entry named in the message (or give the map a default), then reprocess.');
+    await page.getByTestId('lang').selectOption('pt-BR');
+    await expect.poll(() => add.textContent()).toBe('Adicionar ao de-para');
     await add.click();
     await page.waitForURL(/#\/value-maps\?/);
 

@@ -187,6 +187,9 @@ export interface Version {
   /** GET /api/flows/:id/versions/:versionId only. */
   document?: FlowDocument;
 }
+/** What to do about a failure, in both languages (shown with pick(); `hint` alone is English). */
+export type HintText = Record<'pt-BR' | 'en', string>;
+
 export interface Run {
   id: string;
   flowId: string;
@@ -199,6 +202,9 @@ export interface Run {
   trigger: { type: string; by?: string };
   status: 'running' | 'waiting' | 'success' | 'partial' | 'error';
   error: any;
+  /** What to do about the error: English, and both languages when the server knows its code. */
+  errorHint?: string | null;
+  errorHintText?: HintText | null;
   counters: Counters;
   pages: number;
   startedAt: string;
@@ -216,7 +222,10 @@ export interface RunRecord {
   externalId: string | null;
   errorKind: string | null;
   message: string | null;
+  /** What to do, in English; `hintText` has it in both languages when the server knows its code. */
   hint: string | null;
+  hintCode?: string | null;
+  hintText?: HintText;
   payload: unknown;
   /** Facts of a failure the UI acts on, e.g. {map, value, connectionId} for ValueMapMissing. */
   details?: Record<string, unknown> | null;
@@ -531,16 +540,16 @@ export const listFiscalDocuments = (q: { status?: string; flowId?: string; recor
 export const listUnusedNumbers = () => api<{ numbers: UnusedNumber[] }>('GET', '/api/fiscal/unused-numbers').then((r) => r.numbers);
 export const fiscalXmlUrl = (id: number) => `/api/fiscal/documents/${id}/xml`;
 export const danfeUrl = (id: number) => `/api/fiscal/documents/${id}/danfe.pdf`;
-/** Cancels an authorised invoice at SEFAZ; a refusal is an ApiError 409 whose body.details carry cStat, reason and hint. */
+/** Cancels an authorised invoice at SEFAZ; a refusal is an ApiError 409 whose body.details carry cStat, reason, hint and hintText. */
 export const cancelInvoice = (id: number, reason: string) =>
-  api<{ document: FiscalDocument; event: FiscalEvent; hint: string }>('POST', `/api/fiscal/documents/${id}/cancel`, { reason });
+  api<{ document: FiscalDocument; event: FiscalEvent; hint: string; hintText: HintText | null }>('POST', `/api/fiscal/documents/${id}/cancel`, { reason });
 export const voidFiscalNumbers = (body: { connectionId: string; model: number; series: number; from: number; to: number; reason: string }) =>
   api<{ void: FiscalVoid }>('POST', '/api/fiscal/voids', body).then((r) => r.void);
 export const listFiscalVoids = () => api<{ voids: FiscalVoid[] }>('GET', '/api/fiscal/voids').then((r) => r.voids);
 /** SEFAZ's own answer in a refusal (cStat, xMotivo and what to do), when the API passed one on. */
-export function sefazRefusal(err: unknown): { cStat: string; reason: string; hint?: string } | null {
+export function sefazRefusal(err: unknown): { cStat: string; reason: string; hint?: string; hintText?: HintText } | null {
   const details = err instanceof ApiError ? err.body?.details : undefined;
-  return details && typeof details.cStat === 'string' ? { cStat: details.cStat, reason: String(details.reason ?? ''), hint: details.hint } : null;
+  return details && typeof details.cStat === 'string' ? { cStat: details.cStat, reason: String(details.reason ?? ''), hint: details.hint, hintText: details.hintText ?? undefined } : null;
 }
 
 /** The message of an API refusal: a 400 lists its problems, others carry one message. */

@@ -489,6 +489,7 @@ export const en: Record<MessageKey, string> = {
   'ops.every.daily': 'Daily at {at}',
   'ops.every.cron': 'Cron {cron}',
   'ops.every.interval': 'Every {n} s',
+  'ops.scheduleHeld': 'Stopped while a connection is not working: {connections}',
   'ops.startsManual': 'Manual',
   'ops.startsWebhook': 'On notification',
   'ops.importNotJson': '{file} is not valid JSON.',

@@ -487,6 +487,7 @@ export const ptBR = {
   'ops.every.daily': 'Diariamente às {at}',
   'ops.every.cron': 'Cron {cron}',
   'ops.every.interval': 'A cada {n} s',
+  'ops.scheduleHeld': 'Parado enquanto a conexão não funciona: {connections}',
   'ops.startsManual': 'Manual',
   'ops.startsWebhook': 'Ao receber notificação',
   'ops.importNotJson': '{file} não é um JSON válido.',
