@@ -94,7 +94,6 @@ export function createMetrics(options: { role: string; db?: Db }): Metrics {
   };
 }
 
-/** A worker-only process has no API: it serves /metrics alone on its own port. */
 /**
  * Whether a scrape may read the metrics: always when no token is configured (PONTE_METRICS_TOKEN),
  * otherwise only with `Authorization: Bearer <token>`. Metrics hold connection ids and volumes.
@@ -106,6 +105,7 @@ export function metricsScrapeAllowed(authorization: string | undefined, token: s
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+/** A worker-only process has no API: it serves /metrics alone on its own port. */
 export function serveMetrics(metrics: Metrics, host: string, port: number, token?: string): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url !== '/metrics') {

@@ -389,4 +389,27 @@ describe.skipIf(!hasChromium)('browser UI: invoices (needs Chromium at /usr/bin/
     await browser.shot('invoices-08-voided');
     expect(browser.pageErrors).toEqual([]);
   });
+  it('warns on the hub, linking to the connection, when a certificate stops working within 30 days', async () => {
+    await browser.visit('#/');
+    await expect.poll(() => page.getByTestId('hub-stats').count()).toBe(1);
+    expect(await page.getByTestId('certificate-expiring').count()).toBe(0);
+    const soon = await h.api('POST', '/api/connections', {
+      name: 'SEFAZ-MG (certificado vencendo)',
+      provider: 'sefaz',
+      baseUrl: sefaz.url,
+      credentials: { certificate: sefaz.issueCertificate({ cnpj: SAMPLE_ISSUER_CNPJ, name: 'LOJA EXEMPLO LTDA', password: 'p', notAfter: new Date(Date.now() + 10 * 86_400_000) }), certificatePassword: 'p', caCertificate: sefaz.caCertificate },
+      settings: { uf: 'MG', environment: 2, issuer: simplesNacionalNfe().issuer, rateLimit: { requestsPerSecond: 0 } },
+    });
+    expect(soon.status, JSON.stringify(soon.body)).toBe(201);
+    try {
+      await page.reload();
+      const warning = page.getByTestId('certificate-expiring');
+      await expect.poll(() => warning.count()).toBe(1);
+      expect(await text(warning)).toMatch(/O certificado da conexão “SEFAZ-MG \(certificado vencendo\)” vence em 9 dia\(s\), em \d{2}\/\d{2}\/\d{4}/);
+      expect(await warning.getByRole('link').getAttribute('href')).toBe(`#/connections/${soon.body.id}`);
+      await browser.shot('hub-certificate-expiring');
+    } finally {
+      await h.api('DELETE', `/api/connections/${soon.body.id}`);
+    }
+  });
 });
