@@ -23,6 +23,8 @@ describe('Pix charges and their settlement', () => {
   let blingId: string;
   let pspId: string;
   let chargeFlow: string;
+  /** The Bling + Pix template's hourly check of the PSP's received Pix. */
+  let checkingFlow: string;
 
   const conn = async (body: object) => {
     const res = await h.api('POST', '/api/connections', body);
@@ -89,15 +91,21 @@ describe('Pix charges and their settlement', () => {
     expect(await charges()).toHaveLength(3);
   });
 
-  it('offers the Bling + Pix template: a charging flow and a settling flow, published', async () => {
+  it('offers the Bling + Pix template: a charging flow, a settling flow and an hourly check of the PSP, published', async () => {
     const listed = (await h.api('GET', '/api/templates')).body.templates;
     expect(listed.find((t: { id: string }) => t.id === 'bling-pix')).toMatchObject({ roles: { erp: { provider: 'bling' }, psp: { provider: 'pix-psp' } } });
     const applied = await h.api('POST', '/api/templates/bling-pix/apply', { connections: { erp: blingId, psp: pspId } });
     expect(applied.status, JSON.stringify(applied.body)).toBe(201);
-    expect(applied.body.flows).toHaveLength(2);
-    const [charging, settling] = await Promise.all(applied.body.flows.map(async (f: { id: string }) => (await h.api('GET', `/api/flows/${f.id}/versions/latest`)).body.document));
+    expect(applied.body.flows).toHaveLength(3);
+    const [charging, settling, checking] = await Promise.all(applied.body.flows.map(async (f: { id: string }) => (await h.api('GET', `/api/flows/${f.id}/versions/latest`)).body.document));
     expect(charging.nodes.map((n: { type: string }) => n.type)).toEqual(['trigger.webhook', 'fetch', 'transform', 'charge']);
     expect(settling.nodes.map((n: { type: string }) => n.type)).toEqual(['trigger.webhook', 'fetch', 'settle']);
+    expect(checking.nodes.map((n: { type: string; params: Record<string, unknown> }) => [n.type, n.params.every ?? n.params.incremental ?? n.params.connectionId])).toEqual([
+      ['trigger.schedule', '1h'],
+      ['fetch', true],
+      ['settle', blingId],
+    ]);
+    checkingFlow = applied.body.flows[2].id;
     const wrong = await h.api('POST', '/api/templates/bling-pix/apply', { connections: { erp: blingId, psp: blingId } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.message).toMatch(/connections.psp must be a PSP Pix/);
@@ -214,5 +222,23 @@ describe('Pix charges and their settlement', () => {
     expect(run.status, JSON.stringify(run)).toBe('success');
     expect(run.counters).toMatchObject({ processed: 5, created: 2, skipped: 3, failed: 0 });
     expect(psp.charges.size).toBe(before + 2);
+  });
+  it('settles, at the hourly check, a Pix whose notification never came, and only that one', async () => {
+    const pending = (await charges()).find((c) => c.status === 'pending')!;
+    const order = bling.orders.get(Number(pending.recordKey))!;
+    // The PSP lost its webhook registration: the payment is made, nobody is told.
+    psp.webhooks.clear();
+    const { delivery } = await psp.pay(pending.reference);
+    expect(delivery).toBeNull();
+    const receipts = bling.receipts.length;
+
+    const check = await runNow(checkingFlow);
+    expect(check.status, JSON.stringify(check)).toBe('success');
+    // The payment settled earlier from its webhook is read again and skipped; the lost one is settled.
+    expect(check.counters).toMatchObject({ updated: 1, failed: 0 });
+    expect(bling.receipts.slice(receipts)).toEqual([expect.objectContaining({ valorRecebido: order.total })]);
+    expect((await charges()).find((c) => c.reference === pending.reference)?.status).toBe('paid');
+    expect((await runNow(checkingFlow)).counters).toMatchObject({ updated: 0 });
+    expect(bling.receipts.length).toBe(receipts + 1);
   });
 });

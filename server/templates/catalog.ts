@@ -112,8 +112,8 @@ const blingPix: FlowTemplate = {
   id: 'bling-pix',
   name: { 'pt-BR': 'Bling + Pix: cobrança e baixa', en: 'Bling + Pix: charge and settle' },
   description: {
-    'pt-BR': 'Gera a cobrança Pix de cada pedido em aberto do Bling no seu PSP e, quando o Pix cai, dá baixa na conta a receber do pedido no Bling — uma vez só.',
-    en: "Creates a Pix charge at your PSP for each open Bling sale and, when the Pix arrives, settles the sale's receivable in Bling — once.",
+    'pt-BR': 'Gera a cobrança Pix de cada pedido em aberto do Bling no seu PSP e, quando o Pix cai, dá baixa na conta a receber do pedido no Bling — uma vez só. A cada hora confere os Pix recebidos no PSP, para nenhuma baixa depender só da notificação.',
+    en: "Creates a Pix charge at your PSP for each open Bling sale and, when the Pix arrives, settles the sale's receivable in Bling — once. Every hour it checks the Pix the PSP received, so no settlement depends on the notification alone.",
   },
   roles: {
     erp: { provider: 'bling', entities: ['orders'], label: 'Bling (ERP)' },
@@ -122,6 +122,7 @@ const blingPix: FlowTemplate = {
   build({ erp, psp }) {
     const charge = ['on-order', 'read-order', 'only-open', 'charge'];
     const settle = ['on-pix', 'read-pix', 'settle'];
+    const recheck = ['every-hour', 'read-pixes', 'settle'];
     return [
       {
         name: `Cobrança Pix: ${erp.name} → ${psp.name}`,
@@ -151,6 +152,22 @@ const blingPix: FlowTemplate = {
           ],
           edges: chain(...settle),
           layout: row(settle),
+        },
+      },
+      {
+        // A webhook can be lost (PSP outage, Ponte unreachable, a misregistered URL): the PSP's
+        // own list of received Pix is read every hour, and what the webhook flow settled is skipped.
+        name: `Conferência de Pix: ${psp.name} → ${erp.name}`,
+        description: 'A cada hora, lê os Pix recebidos no PSP desde a última conferência e dá baixa no que nenhuma notificação trouxe; o que já teve baixa é pulado (gerado pelo modelo Bling + Pix).',
+        document: {
+          schemaVersion: 1,
+          nodes: [
+            { id: 'every-hour', type: 'trigger.schedule', typeVersion: 1, params: { every: '1h' } },
+            { id: 'read-pixes', type: 'fetch', typeVersion: 1, params: { connectionId: psp.id, entity: 'payments', incremental: true } },
+            { id: 'settle', type: 'settle', typeVersion: 1, params: { connectionId: erp.id } },
+          ],
+          edges: chain(...recheck),
+          layout: row(recheck),
         },
       },
     ];
