@@ -19,6 +19,7 @@ import { BadInput, ConflictError, Forbidden, TooManyAttempts, Unauthenticated } 
 import { registerAuthRoutes } from './routes/auth';
 import { registerUserRoutes } from './routes/users';
 import { FlowInvalid, NotFoundError } from './flows/service';
+import { schemaErrorPortuguese } from '../nodes/flow-model/problems';
 import { registerConnectionRoutes } from './routes/connections';
 import { registerFlowRoutes } from './routes/flows';
 import { registerPreviewRoutes } from './routes/preview';
@@ -138,11 +139,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof ConflictError) return reply.code(409).send({ error: 'Conflict', message: err.message, details: err.details });
     if (err instanceof BadInput) return reply.code(400).send({ error: 'BadRequest', message: err.message, problems: err.problems });
     if (err instanceof ConnectorError) return reply.code(502).send({ error: err.kind, message: err.message, hint: ERROR_HINTS[err.kind].en, hintText: ERROR_HINTS[err.kind] });
-    const e = err as { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; statusCode?: number; message: string; validationContext?: string };
+    const e = err as { validation?: Array<{ keyword: string; instancePath: string; message?: string; params?: Record<string, unknown> }>; statusCode?: number; message: string; validationContext?: string };
     if (e.validation) {
       const problems = e.validation.map((v) => {
         const field = [e.validationContext, ...v.instancePath.split('/').filter(Boolean), v.params?.missingProperty as string | undefined].filter(Boolean).join('.');
-        return { field, message: `${field} ${v.message ?? 'is invalid'}` };
+        const message = `${field} ${v.message ?? 'is invalid'}`;
+        // The reason in both languages, as validators' problems carry it (the UI shows the reader's).
+        return { field, message, text: { en: message, 'pt-BR': schemaErrorPortuguese(field, { keyword: v.keyword, params: v.params ?? {}, message: v.message }) } };
       });
       return reply.code(400).send({ error: 'BadRequest', message: problems.map((p) => p.message).join('; '), problems });
     }

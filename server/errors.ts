@@ -1,4 +1,5 @@
 /** Errors the API turns into HTTP answers (see the error handler in app.ts). */
+import type { LocalizedText } from '../connectors/localized';
 
 export class NotFoundError extends Error {}
 
@@ -12,9 +13,12 @@ export class ConflictError extends Error {
   }
 }
 
-/** Input with problems (400), one per field. */
+/** A problem's reason in both languages; `message` beside it keeps the English. */
+export type ProblemText = LocalizedText;
+
+/** Input with problems (400), one per field; `text` (when given) is served beside `message`. */
 export class BadInput extends Error {
-  constructor(readonly problems: Array<{ field: string; message: string }>) {
+  constructor(readonly problems: Array<{ field: string; message: string; text?: ProblemText }>) {
     super(problems.map((p) => p.message).join('; '));
   }
 }

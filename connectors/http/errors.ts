@@ -7,6 +7,8 @@
  * No connector decides retry policy on its own.
  */
 
+import type { LocalizedText } from '../localized';
+
 export type ConnectorErrorKind =
   | 'AuthError'
   | 'RateLimited'
@@ -112,11 +114,8 @@ export class ConfigError extends ConnectorError {
 /** Kinds that retrying cannot fix. Used as the activities' `nonRetryableErrorTypes`. */
 export const NON_RETRYABLE_KINDS: ConnectorErrorKind[] = ['AuthError', 'ConfigError', 'ValidationError', 'NotFound', 'Conflict', 'MappingNotFound', 'ValueMapMissing'];
 
-/** A hint in both languages the UI speaks: English for logs, exports and tickets; pt-BR for people. */
-export interface HintText {
-  en: string;
-  'pt-BR': string;
-}
+/** A hint in both languages: English for logs, exports and tickets; pt-BR for people. */
+export type HintText = LocalizedText;
 
 /** A failure in a node's own expression, not at a provider: the per-record outcome's error kind. */
 export type HintCode = ConnectorErrorKind | 'TransformError';

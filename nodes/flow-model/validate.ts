@@ -4,6 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import jsonata from 'jsonata';
+import { FLOW_PROBLEMS, type ProblemText, schemaErrorPortuguese } from './problems';
 import { getNodeDefinition, nodeDefinitions } from '../registry';
 import { type ConnectionCapability, retrySettingsSchema } from '../types';
 import type { FlowDocument } from './document';
@@ -17,8 +18,12 @@ export interface FlowProblem {
   edge?: number;
   /** Path of the offending value, e.g. `params.entity`. */
   field?: string;
+  /** The English text, as before `text` existed (logs, API clients). */
   message: string;
+  /** The reason in both languages the UI speaks; `text.en` equals `message`. */
+  text?: ProblemText;
 }
+
 
 export interface ConnectionInfo {
   name: string;
@@ -38,12 +43,10 @@ export interface ConnectionInfo {
   fiscal?: boolean;
 }
 
-const CAPABILITY_MISSING: Record<ConnectionCapability, string> = {
-  messaging: 'sends no messages; pick an e-mail, WhatsApp, webhook or SMS connection',
-  payments: 'creates no charges; pick a Pix PSP or bank connection',
-  receivables: 'settles no receivables; pick an ERP connection (Bling)',
-  fiscal: 'issues no invoices; pick a SEFAZ connection (the company with its A1 certificate)',
-};
+/** A problem with its English `message` and both texts. */
+function problem(where: Omit<FlowProblem, 'message' | 'text'>, text: ProblemText): FlowProblem {
+  return { ...where, message: text.en, text };
+}
 
 export interface ValidationContext {
   connection(id: string): ConnectionInfo | undefined;
@@ -58,29 +61,30 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
   try {
     doc = migrateDocument(input);
   } catch (err) {
-    if (err instanceof UnsupportedSchemaVersion) return { problems: [{ field: 'schemaVersion', message: err.message }] };
+    if (err instanceof UnsupportedSchemaVersion) return { problems: [problem({ field: 'schemaVersion' }, err.text)] };
     throw err;
   }
   const problems: FlowProblem[] = [];
-  if (!Array.isArray(doc.nodes)) problems.push({ field: 'nodes', message: 'nodes must be a list' });
-  if (!Array.isArray(doc.edges)) problems.push({ field: 'edges', message: 'edges must be a list' });
+  const P = FLOW_PROBLEMS;
+  if (!Array.isArray(doc.nodes)) problems.push(problem({ field: 'nodes' }, P.notAList('nodes')));
+  if (!Array.isArray(doc.edges)) problems.push(problem({ field: 'edges' }, P.notAList('edges')));
   if (problems.length) return { problems };
 
   const seen = new Set<string>();
   doc.nodes.forEach((node, i) => {
     if (!node || typeof node !== 'object' || typeof node.id !== 'string' || !node.id.trim()) {
-      problems.push({ field: `nodes[${i}].id`, message: `Node ${i + 1} has no id` });
+      problems.push(problem({ field: `nodes[${i}].id` }, P.nodeWithoutId(i)));
       return;
     }
-    if (seen.has(node.id)) problems.push({ nodeId: node.id, message: `Two nodes share the id "${node.id}"; ids must be unique` });
+    if (seen.has(node.id)) problems.push(problem({ nodeId: node.id }, P.duplicateId(node.id)));
     seen.add(node.id);
     const def = getNodeDefinition(node.type);
     if (!def) {
-      problems.push({ nodeId: node.id, field: 'type', message: `Unknown node type "${node.type}". Known types: ${nodeDefinitions.map((d) => d.type).join(', ')}` });
+      problems.push(problem({ nodeId: node.id, field: 'type' }, P.unknownType(node.type, nodeDefinitions.map((d) => d.type))));
       return;
     }
     if (node.typeVersion !== def.version)
-      problems.push({ nodeId: node.id, field: 'typeVersion', message: `${def.label.en} version ${node.typeVersion} is not supported (this Ponte has version ${def.version})` });
+      problems.push(problem({ nodeId: node.id, field: 'typeVersion' }, P.unsupportedVersion(def.label, node.typeVersion, def.version)));
     const validateParams = paramValidators.get(def.type)!;
     // An `if`/`then` failure is also reported as the `then` error it caused, which names the field.
     if (!validateParams(node.params ?? {})) for (const e of validateParams.errors ?? []) if (e.keyword !== 'if') problems.push({ nodeId: node.id, ...describeAjvError('params', e) });
@@ -96,8 +100,8 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
   doc.edges.forEach((edge, i) => {
     const from = nodes.get(edge?.from);
     const to = nodes.get(edge?.to);
-    if (!from) problems.push({ edge: i, nodeId: edge?.to, message: `Edge ${i + 1} starts at node "${edge?.from}", which does not exist` });
-    if (!to) problems.push({ edge: i, nodeId: edge?.from, message: `Edge ${i + 1} ends at node "${edge?.to}", which does not exist` });
+    if (!from) problems.push(problem({ edge: i, nodeId: edge?.to }, P.edgeFromMissing(i, edge?.from)));
+    if (!to) problems.push(problem({ edge: i, nodeId: edge?.from }, P.edgeToMissing(i, edge?.to)));
     if (!from || !to) return;
     const fromDef = getNodeDefinition(from.type);
     const toDef = getNodeDefinition(to.type);
@@ -105,19 +109,15 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     const out = fromDef.outputs.find((p) => p.name === edge.fromPort);
     const inPort = edge.toPort ? toDef.inputs.find((p) => p.name === edge.toPort) : toDef.inputs[0];
     if (!out) {
-      problems.push({ edge: i, nodeId: from.id, message: `${fromDef.label.en} "${from.id}" has no output "${edge.fromPort}" (it has: ${fromDef.outputs.map((p) => p.name).join(', ') || 'none'})` });
+      problems.push(problem({ edge: i, nodeId: from.id }, P.noSuchOutput(fromDef.label, from.id, edge.fromPort, fromDef.outputs.map((p) => p.name))));
       return;
     }
     if (!inPort) {
-      problems.push({ edge: i, nodeId: to.id, message: `${toDef.label.en} "${to.id}" has no input${edge.toPort ? ` "${edge.toPort}"` : 's'}; nothing can connect to it` });
+      problems.push(problem({ edge: i, nodeId: to.id }, P.noSuchInput(toDef.label, to.id, edge.toPort)));
       return;
     }
     if (out.type !== inPort.type)
-      problems.push({
-        edge: i,
-        nodeId: to.id,
-        message: `Cannot connect "${from.id}" to "${to.id}": ${fromDef.label.en} gives ${out.type}, ${toDef.label.en} expects ${inPort.type}`,
-      });
+      problems.push(problem({ edge: i, nodeId: to.id }, P.incompatible({ id: from.id, label: fromDef.label, type: out.type }, { id: to.id, label: toDef.label, type: inPort.type })));
     const key = `${to.id}:${inPort.name}`;
     inputsUsed.set(key, (inputsUsed.get(key) ?? 0) + 1);
   });
@@ -127,8 +127,8 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
     if (!def) continue;
     for (const port of def.inputs) {
       const count = inputsUsed.get(`${node.id}:${port.name}`) ?? 0;
-      if (count === 0) problems.push({ nodeId: node.id, message: `${def.label.en} "${node.id}" is not connected: link something to its ${port.label.en.toLowerCase()} input` });
-      if (count > 1) problems.push({ nodeId: node.id, message: `${def.label.en} "${node.id}" has ${count} incoming links; it takes exactly one` });
+      if (count === 0) problems.push(problem({ nodeId: node.id }, P.notConnected(def.label, node.id, port.label)));
+      if (count > 1) problems.push(problem({ nodeId: node.id }, P.tooManyLinks(def.label, node.id, count)));
     }
   }
 
@@ -136,19 +136,19 @@ export function validateFlow(input: unknown, ctx: ValidationContext): { document
   const triggers = known.filter((n) => getNodeDefinition(n.type)!.kind === 'trigger');
   const sources = known.filter((n) => getNodeDefinition(n.type)!.kind === 'source');
   const effects = known.filter((n) => getNodeDefinition(n.type)!.kind === 'effect');
-  if (triggers.length !== 1) problems.push({ message: triggers.length ? `A flow has one trigger; this one has ${triggers.length} (${triggers.map((n) => n.id).join(', ')})` : 'Add a trigger node: a flow needs one to start' });
-  if (sources.length !== 1) problems.push({ message: sources.length ? `A flow reads from one fetch node for now; this one has ${sources.length} (${sources.map((n) => n.id).join(', ')})` : 'Add a fetch node: a flow needs a source of records' });
-  if (effects.length === 0) problems.push({ message: 'Add a node that writes (e.g. upsert): this flow would read records and do nothing with them' });
+  if (triggers.length !== 1) problems.push(problem({}, P.triggerCount(triggers.map((n) => n.id))));
+  if (sources.length !== 1) problems.push(problem({}, P.sourceCount(sources.map((n) => n.id))));
+  if (effects.length === 0) problems.push(problem({}, P.noWriter()));
 
   for (const n of known)
     if (getNodeDefinition(n.type)!.holdsRecords && !doc.edges.some((e) => e?.from === n.id))
-      problems.push({ nodeId: n.id, message: `"${n.id}" holds records for confirmation but nothing after it writes them: connect it to a node that writes` });
+      problems.push(problem({ nodeId: n.id }, P.heldNotWritten(n.id)));
 
   checkAlerts(doc, ctx, problems);
 
   const { cyclic } = topologicalOrder(doc);
-  for (const id of cyclic) problems.push({ nodeId: id, message: `Node "${id}" is part of a cycle; flows cannot loop back` });
-  if (!cyclic.length) for (const id of deadEndNodes(doc)) problems.push({ nodeId: id, message: `Node "${id}" leads nowhere: connect it to a node that writes, or remove it` });
+  for (const id of cyclic) problems.push(problem({ nodeId: id }, P.cycle(id)));
+  if (!cyclic.length) for (const id of deadEndNodes(doc)) problems.push(problem({ nodeId: id }, P.deadEnd(id)));
 
   return { document: doc, problems };
 }
@@ -158,42 +158,42 @@ function checkConnectionRefs(nodeId: string, kind: string, params: Record<string
   if (typeof connectionId !== 'string' || !connectionId) return;
   const conn = ctx.connection(connectionId);
   if (!conn) {
-    problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${connectionId}" does not exist; pick an existing connection` });
+    problems.push(problem({ nodeId, field: 'params.connectionId' }, FLOW_PROBLEMS.connectionMissing(connectionId)));
     return;
   }
   if (needs) {
     const has = { messaging: Boolean(conn.messaging), payments: Boolean(conn.payments?.length), receivables: Boolean(conn.receivables), fiscal: Boolean(conn.fiscal) }[needs];
-    if (!has) problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${conn.name}" (${conn.provider}) ${CAPABILITY_MISSING[needs]}` });
+    if (!has) problems.push(problem({ nodeId, field: 'params.connectionId' }, FLOW_PROBLEMS.capabilityMissing(conn, needs)));
     return;
   }
   if (kind === 'trigger' && !conn.webhooks) {
-    problems.push({ nodeId, field: 'params.connectionId', message: `Connection "${conn.name}" (${conn.provider}) sends no webhooks Ponte can verify; start this flow by hand or on a schedule` });
+    problems.push(problem({ nodeId, field: 'params.connectionId' }, FLOW_PROBLEMS.noWebhooks(conn)));
     return;
   }
   const entity = params.entity;
   if (typeof entity !== 'string') return;
   if (kind === 'source' && !conn.reads.includes(entity))
-    problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot read ${entity}; it reads: ${conn.reads.join(', ') || 'nothing yet'}` });
+    problems.push(problem({ nodeId, field: 'params.entity' }, FLOW_PROBLEMS.cannotRead(conn, entity, conn.reads)));
   if (kind === 'effect' && !conn.writes.includes(entity))
-    problems.push({ nodeId, field: 'params.entity', message: `Connection "${conn.name}" (${conn.provider}) cannot write ${entity}; it writes: ${conn.writes.join(', ') || 'nothing yet'}` });
+    problems.push(problem({ nodeId, field: 'params.entity' }, FLOW_PROBLEMS.cannotWrite(conn, entity, conn.writes)));
 }
 
 /** Alerts name a channel connection and a recipient, and only the run endings that exist. */
 function checkAlerts(doc: FlowDocument, ctx: ValidationContext, problems: FlowProblem[]) {
   if (doc.alerts === undefined) return;
   if (!Array.isArray(doc.alerts)) {
-    problems.push({ field: 'alerts', message: 'alerts must be a list' });
+    problems.push(problem({ field: 'alerts' }, FLOW_PROBLEMS.notAList('alerts')));
     return;
   }
   doc.alerts.forEach((alert, i) => {
     const field = `alerts[${i}]`;
-    if (!alert || typeof alert !== 'object') return problems.push({ field, message: `${field} must be an object with connectionId and to` });
-    if (typeof alert.to !== 'string' || !alert.to.trim()) problems.push({ field: `${field}.to`, message: `${field}.to is required: who receives the alert (an e-mail or a phone)` });
+    if (!alert || typeof alert !== 'object') return problems.push(problem({ field }, FLOW_PROBLEMS.alertNotObject(field)));
+    if (typeof alert.to !== 'string' || !alert.to.trim()) problems.push(problem({ field: `${field}.to` }, FLOW_PROBLEMS.alertTo(field)));
     if (alert.on !== undefined && (!Array.isArray(alert.on) || alert.on.some((o) => o !== 'error' && o !== 'partial')))
-      problems.push({ field: `${field}.on`, message: `${field}.on lists run endings: "error" and/or "partial"` });
+      problems.push(problem({ field: `${field}.on` }, FLOW_PROBLEMS.alertOn(field)));
     const conn = typeof alert.connectionId === 'string' ? ctx.connection(alert.connectionId) : undefined;
-    if (!conn) problems.push({ field: `${field}.connectionId`, message: `${field}.connectionId must name an existing e-mail, WhatsApp, webhook or SMS connection` });
-    else if (!conn.messaging) problems.push({ field: `${field}.connectionId`, message: `Connection "${conn.name}" (${conn.provider}) sends no messages; pick an e-mail, WhatsApp, webhook or SMS connection` });
+    if (!conn) problems.push(problem({ field: `${field}.connectionId` }, FLOW_PROBLEMS.alertConnection(field)));
+    else if (!conn.messaging) problems.push(problem({ field: `${field}.connectionId` }, FLOW_PROBLEMS.capabilityMissing(conn, 'messaging')));
   });
 }
 
@@ -206,27 +206,24 @@ function checkExpressions(nodeId: string, properties: Record<string, { 'x-ponte-
       jsonata(value);
     } catch (err) {
       const e = err as { message?: string; position?: number };
-      problems.push({ nodeId, field: `params.${name}`, message: `params.${name} is not a valid expression: ${e.message}${e.position !== undefined ? ` (at character ${e.position})` : ''}` });
+      problems.push(problem({ nodeId, field: `params.${name}` }, FLOW_PROBLEMS.badExpression(`params.${name}`, e.message, e.position)));
     }
   }
 }
 
 function checkSchedule(nodeId: string, params: Record<string, unknown>, problems: FlowProblem[]) {
   if (params.every === 'cron' && (typeof params.cron !== 'string' || params.cron.trim().split(/\s+/).length !== 5))
-    problems.push({ nodeId, field: 'params.cron', message: 'params.cron needs five fields (minute hour day month weekday), e.g. "*/10 8-18 * * 1-5"' });
-  if (params.every === 'interval' && typeof params.intervalSeconds !== 'number') problems.push({ nodeId, field: 'params.intervalSeconds', message: 'params.intervalSeconds is required for "interval"' });
+    problems.push(problem({ nodeId, field: 'params.cron' }, FLOW_PROBLEMS.cronFields()));
+  if (params.every === 'interval' && typeof params.intervalSeconds !== 'number') problems.push(problem({ nodeId, field: 'params.intervalSeconds' }, FLOW_PROBLEMS.intervalRequired()));
 }
 
-function describeAjvError(prefix: string, e: ErrorObject): { field: string; message: string } {
+function describeAjvError(prefix: string, e: ErrorObject): { field: string; message: string; text: ProblemText } {
   const path = prefix + e.instancePath.replace(/\//g, '.');
-  switch (e.keyword) {
-    case 'required':
-      return { field: `${path}.${e.params.missingProperty}`, message: `${path}.${e.params.missingProperty} is required` };
-    case 'additionalProperties':
-      return { field: `${path}.${e.params.additionalProperty}`, message: `${path} has an unknown field "${e.params.additionalProperty}"` };
-    case 'enum':
-      return { field: path, message: `${path} must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
-    default:
-      return { field: path, message: `${path} ${e.message}` };
-  }
+  const field = e.keyword === 'required' ? `${path}.${e.params.missingProperty}` : e.keyword === 'additionalProperties' ? `${path}.${e.params.additionalProperty}` : path;
+  const en =
+    e.keyword === 'required' ? `${field} is required`
+    : e.keyword === 'additionalProperties' ? `${path} has an unknown field "${e.params.additionalProperty}"`
+    : e.keyword === 'enum' ? `${path} must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
+    : `${path} ${e.message}`;
+  return { field, message: en, text: { en, 'pt-BR': schemaErrorPortuguese(e.keyword === 'required' ? field : path, e) } };
 }

@@ -12,6 +12,7 @@ import { connections, oauthStates } from '../db/schema';
 import { BadInput, NotFoundError } from '../errors';
 import type { SecretBox } from '../secrets/crypto';
 import { requireConnection, setStatus } from './store';
+import { CONNECTION_PROBLEMS, fieldProblem } from './validate';
 
 /** An authorisation not completed within this time must start again. */
 const STATE_TTL_MS = 15 * 60_000;
@@ -19,10 +20,10 @@ const STATE_TTL_MS = 15 * 60_000;
 export async function startAuthorization(db: Db, box: SecretBox, tenantId: string, connectionId: string, redirectUri: string): Promise<{ authorizeUrl: string; state: string }> {
   const row = await requireConnection(db, tenantId, connectionId);
   const connector = connectorFor(row.provider);
-  if (!connector.oauth2) throw new BadInput([{ field: 'provider', message: `${connector.name} does not use OAuth2; enter its credentials instead` }]);
+  if (!connector.oauth2) throw new BadInput([fieldProblem('provider', CONNECTION_PROBLEMS.oauthNotUsed(connector.name))]);
   const credentials = box.open<Record<string, string>>(row.credentials);
   if (!credentials.clientId || !credentials.clientSecret)
-    throw new BadInput([{ field: 'credentials.clientId', message: `Save the app's clientId and clientSecret on the connection before authorising ${connector.name}` }]);
+    throw new BadInput([fieldProblem('credentials.clientId', CONNECTION_PROBLEMS.oauthAppMissing(connector.name))]);
   const state = randomBytes(24).toString('base64url');
   await db.delete(oauthStates).where(lt(oauthStates.createdAt, new Date(Date.now() - STATE_TTL_MS)));
   await db.insert(oauthStates).values({ state, tenantId, connectionId, redirectUri });
@@ -34,7 +35,7 @@ export async function startAuthorization(db: Db, box: SecretBox, tenantId: strin
 export async function completeAuthorization(db: Db, box: SecretBox, state: string, code: string): Promise<{ tenantId: string; connectionId: string }> {
   const [pending] = await db.delete(oauthStates).where(eq(oauthStates.state, state)).returning();
   if (!pending || pending.createdAt.getTime() < Date.now() - STATE_TTL_MS)
-    throw new BadInput([{ field: 'state', message: 'This authorisation link is unknown or expired; start the authorisation again' }]);
+    throw new BadInput([fieldProblem('state', CONNECTION_PROBLEMS.oauthStateUnknown())]);
   const row = await requireConnection(db, pending.tenantId, pending.connectionId);
   const connector = connectorFor(row.provider);
   const credentials = box.open<Record<string, string>>(row.credentials);

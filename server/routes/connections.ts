@@ -19,7 +19,7 @@ import {
 } from '../connections/store';
 import { afterStatusChange } from '../connections/status-effects';
 import { testConnection } from '../connections/test-connection';
-import { type ConnectionFields, validateConnection } from '../connections/validate';
+import { CONNECTION_PROBLEMS, type ConnectionFields, fieldProblem, validateConnection } from '../connections/validate';
 import { BadInput, ConflictError } from '../errors';
 import { audit, auditAnonymous } from '../audit/log';
 import { actorOf } from '../auth/hooks';
@@ -175,8 +175,8 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps) {
     '/api/oauth/callback',
     { config: { permission: 'public' }, schema: { tags: ['connections'], summary: 'Where the provider sends the seller back after approving' } },
     async (req, reply) => {
-      if (req.query.error) throw new BadInput([{ field: 'error', message: `The provider did not authorise: ${req.query.error_description ?? req.query.error}` }]);
-      if (!req.query.code || !req.query.state) throw new BadInput([{ field: 'code', message: 'The provider sent no code and state back' }]);
+      if (req.query.error) throw new BadInput([fieldProblem('error', CONNECTION_PROBLEMS.oauthRefused(req.query.error_description ?? req.query.error))]);
+      if (!req.query.code || !req.query.state) throw new BadInput([fieldProblem('code', CONNECTION_PROBLEMS.oauthNoCode())]);
       const { connectionId, tenantId } = await completeAuthorization(db, box, req.query.state, req.query.code);
       await afterStatusChange(db, statusEffects, tenantId, connectionId);
       await auditAnonymous(db, tenantId, 'OAuth2 consent (provider callback)', req.ip, { action: 'connection.authorized', targetType: 'connection', targetId: connectionId });

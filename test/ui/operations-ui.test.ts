@@ -276,8 +276,10 @@ describe.skipIf(!hasChromium)('browser UI: operations (needs Chromium at /usr/bi
     await form.locator('input[name="cron"]').fill('todo dia');
     await page.getByTestId('save-connection').click();
     const problem = (field: string) => form.locator(`[data-problem="${field}"]`);
-    await expect.poll(() => problem('baseUrl').textContent()).toContain('baseUrl must be an http(s) URL');
-    expect(await problem('cron').textContent()).toContain('cron must have five fields');
+    // The reason in the reader's language (Portuguese by default); the API keeps the English beside it.
+    await expect.poll(() => problem('baseUrl').textContent()).toContain('O endereço da API deve ser uma URL http(s)');
+    expect(await problem('cron').textContent()).toContain('A expressão cron precisa de cinco campos');
+    expect(await problem('cron').textContent()).not.toContain('must');
     expect(await form.locator('input[name="baseUrl"]').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByTestId('form-problems').textContent()).toContain('Nada foi salvo');
     expect(await problem('name').count()).toBe(0);
@@ -289,7 +291,7 @@ describe.skipIf(!hasChromium)('browser UI: operations (needs Chromium at /usr/bi
     await form.locator('input[name="baseUrl"]').fill('');
     await form.locator('input[name="cron"]').fill('*/10 * * * *');
     await page.getByTestId('save-connection').click();
-    await expect.poll(() => problem('name').textContent()).toContain('200');
+    await expect.poll(() => problem('name').textContent()).toContain('no máximo 200 caracteres');
     expect(await problem('baseUrl').count()).toBe(0);
     expect(await problem('cron').count()).toBe(0);
 
@@ -378,7 +380,7 @@ describe.skipIf(!hasChromium)('browser UI: operations (needs Chromium at /usr/bi
       await expect.poll(() => page.getByTestId('flows-notice').textContent()).toContain('Fluxo não importado');
       const problems = await page.getByTestId('import-problems').locator('li').allTextContents();
       expect(problems.length).toBeGreaterThan(0);
-      expect(problems.some((p) => p.startsWith('x:') && p.includes('no-such-block'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('x:') && p.includes('Tipo de bloco desconhecido "no-such-block"'))).toBe(true);
       await browser.shot('ops-import-invalid');
       expect((await h.api('GET', '/api/flows')).body.flows.length).toBe(before + 1);
       expect(browser.pageErrors).toEqual([]);

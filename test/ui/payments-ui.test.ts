@@ -153,7 +153,7 @@ describe.skipIf(!hasChromium)('browser UI: flow alerts and charges (needs Chromi
     const notice = page.getByTestId('editor-notice');
     expect(await notice.textContent()).toContain('1 problema(s) impedem salvar');
     const problem = second.getByTestId('alert-problem');
-    expect(await problem.textContent()).toContain('alerts[1].to is required');
+    expect(await problem.textContent()).toContain('alerts[1].to é obrigatório: quem recebe o alerta');
     expect(await second.getByTestId('alert-to').getAttribute('aria-invalid')).toBe('true');
     // The field says where its problem is written, for screen readers.
     expect(await second.getByTestId('alert-to').getAttribute('aria-describedby')).toBe(await problem.getAttribute('id'));

@@ -116,9 +116,14 @@ describe.skipIf(!hasChromium)('browser UI (needs Chromium at /usr/bin/chromium)'
     await page.getByTestId('save-flow').click();
     const problems = page.getByTestId('node-problems-upsert');
     await expect.poll(() => problems.isVisible()).toBe(true);
-    expect(await problems.textContent()).toContain('connectionId');
+    // The reason in the reader's language: Portuguese by default, English after the switch.
+    expect(await problems.textContent()).toContain('params.connectionId é obrigatório');
     expect(await page.getByTestId('editor-notice').textContent()).toContain('problema');
     await browser.shot('canvas-problem');
+    await page.getByTestId('lang').selectOption('en');
+    await expect.poll(() => problems.textContent()).toContain('params.connectionId is required');
+    await page.getByTestId('lang').selectOption('pt-BR');
+    await expect.poll(() => problems.textContent()).toContain('params.connectionId é obrigatório');
 
     await panel.locator('select[name="connectionId"]').selectOption(mlId);
     await panel.locator('select[name="matchBy"]').selectOption('sku');

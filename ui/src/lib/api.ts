@@ -1,4 +1,5 @@
 /** The REST API of Ponte: the UI's only source of state. */
+import { pick } from './i18n/index.svelte';
 
 export class ApiError extends Error {
   constructor(
@@ -238,7 +239,14 @@ export interface Problem {
   nodeId?: string;
   edge?: number;
   field?: string;
+  /** English; `text` has the reason in both languages when the server gives it. */
   message: string;
+  text?: HintText;
+}
+
+/** A refusal's reason in the reader's language (read in markup, it follows the language switch). */
+export function problemMessage(p: Pick<Problem, 'message' | 'text'>): string {
+  return pick(p.text) || p.message;
 }
 
 /** Catalogue data changes only with a new server; fetch it once. */
@@ -554,7 +562,7 @@ export function sefazRefusal(err: unknown): { cStat: string; reason: string; hin
 
 /** The message of an API refusal: a 400 lists its problems, others carry one message. */
 export function errorText(err: unknown): string {
-  if (err instanceof ApiError && Array.isArray(err.body?.problems) && err.body.problems.length) return err.body.problems.map((p: Problem) => p.message).join('; ');
+  if (err instanceof ApiError && Array.isArray(err.body?.problems) && err.body.problems.length) return err.body.problems.map(problemMessage).join('; ');
   return (err as Error).message;
 }
 
@@ -610,7 +618,7 @@ export function problemsByField(err: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const problems: Problem[] = err instanceof ApiError && Array.isArray(err.body?.problems) ? err.body.problems : [];
   if (!problems.length) return { '': [(err as Error).message] };
-  for (const p of problems) (out[(p.field ?? '').replace(/^body\.?/, '')] ??= []).push(p.message);
+  for (const p of problems) (out[(p.field ?? '').replace(/^body\.?/, '')] ??= []).push(problemMessage(p));
   return out;
 }
 

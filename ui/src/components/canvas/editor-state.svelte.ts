@@ -3,19 +3,20 @@
  * last save and per-node run counts, keyed by node id; the flow's alerts and their problems, by
  * position. One editor is open at a time.
  */
-import type { Connection, Counters, FlowAlert, NodeType } from '../../lib/api';
+import type { Connection, Counters, FlowAlert, HintText, NodeType, Problem } from '../../lib/api';
 
 /** A save's refusal of one alert field (`to`, `connectionId`, `on`; '' for the alert as a whole). */
 export interface AlertProblem {
   field: string;
   message: string;
+  text?: HintText;
 }
 
 export const editor = $state({
   types: [] as NodeType[],
   connections: [] as Connection[],
   params: {} as Record<string, Record<string, any>>,
-  problems: {} as Record<string, string[]>,
+  problems: {} as Record<string, Problem[]>,
   counts: {} as Record<string, Partial<Counters>>,
   running: false,
   alerts: [] as FlowAlert[],
