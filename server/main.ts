@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { PacerRegistry } from '../connectors/http/pacing';
+import { retryStuckAlerts } from './notify/alert-retries';
 import { buildApp, REDACT_PATHS } from './app';
 import { ConfigProblem, loadConfig } from './config';
 import { DEFAULT_TENANT, openDatabase } from './db/client';
@@ -157,6 +158,11 @@ async function main() {
     reconcile();
     const reconciler = setInterval(reconcile, 3600_000);
     closers.push(async () => clearInterval(reconciler));
+    // Run alerts whose channel was down when the run ended go again, every two minutes, for a day.
+    const retryAlerts = () =>
+      void retryStuckAlerts({ db: database.db, box, pacers, publicUrl: config.publicUrl, log: (msg, err) => log.warn({ err }, msg) }).catch((err) => log.error({ err }, 'alert retries failed'));
+    const alertRetrier = setInterval(retryAlerts, 2 * 60_000);
+    closers.push(async () => clearInterval(alertRetrier));
     // Webhook events stored but not dispatched (a crash right after the 202) go now.
     void dispatchPending(database.db, { client, taskQueue: config.taskQueue }, {}, (msg, err) => log.error({ err }, msg)).catch((err) => log.error({ err }, 'webhook sweep failed'));
     closers.push(() => app.close());
