@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { AuthError, ConfigError, ConnectorError, hintOf } from '../connectors/http/errors';
+import { AuthError, ConfigError, ConnectorError, hintOf, messageOfError } from '../connectors/http/errors';
 import { withInlineRetry } from '../connectors/http/retry';
 import type { PacerRegistry } from '../connectors/http/pacing';
 import { openConnection, readerFor } from '../connectors/runtime';
@@ -18,6 +18,7 @@ import { migrateDocument } from '../nodes/flow-model/migrate';
 import { effectExecutors } from '../nodes/effect-executors';
 import type { OutcomeRow, RecordFunction } from '../nodes/executor';
 import { pureExecutors } from '../nodes/pure-executors';
+import { TRANSFORM_MESSAGES } from '../nodes/transform/messages';
 import { refreshConnectionTokens } from '../server/connections/oauth';
 import { loadOpenableConnection } from '../server/connections/store';
 import type { Db } from '../server/db/client';
@@ -236,7 +237,7 @@ export function createActivities(deps: ActivityDeps) {
       const sourceNode = nodeOf(document, plan.source.nodeId);
       const { changes, echoes } = stage.input === plan.source.nodeId ? await separateEchoes(db, input.tenantId, sourceNode.params.connectionId as string, sourceNode.params.entity as string, records) : { changes: records, echoes: [] };
       records = changes;
-      const echoOutcomes: OutcomeRow[] = echoes.map((e) => ({ recordKey: e.key, outcome: 'skipped', message: e.message }));
+      const echoOutcomes: OutcomeRow[] = echoes.map(({ key, ...said }) => ({ recordKey: key, outcome: 'skipped', ...said }));
 
       // Pure nodes, record by record: a record that fails or is filtered stops here.
       const pureNodeIds = stage.nodeIds.slice(0, -1);
@@ -253,10 +254,10 @@ export function createActivities(deps: ActivityDeps) {
           try {
             const out = await fn(record);
             if (out) survivors.push(out);
-            else dropped.push({ recordKey: record.key, outcome: 'skipped', message: `Filtered out by ${nodeId}` });
+            else dropped.push({ recordKey: record.key, outcome: 'skipped', ...TRANSFORM_MESSAGES.of('filteredOut', { node: nodeId }) });
           } catch (err) {
             // A refusal of this record (a value with no de-para entry) says what to add; anything else is the expression's fault.
-            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: record.data, details: err.facts });
+            if (err instanceof ConnectorError && !err.failsRun) dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, ...messageOfError(err), ...hintOf(err.kind), payload: record.data, details: err.facts });
             else dropped.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${nodeId}: ${(err as Error).message}`, ...hintOf('TransformError'), payload: record.data });
           }
         }

@@ -9,12 +9,14 @@
  *   a person replaces the file or the password, so it is a `ConfigError`.
  */
 import { ConfigError, ValidationError } from '../connectors/http/errors';
+import type { RecordMessage } from '../connectors/localized';
 
 export class FiscalDataError extends ValidationError {
   /** The input field at fault, e.g. `items[2].cfop`, `recipient.document`, `payments`. */
   readonly field: string;
 
-  constructor(field: string, message: string) {
+  /** `message` is a record message (with its code) when Ponte's emit-nf node wrote it. */
+  constructor(field: string, message: string | RecordMessage) {
     super(message, { facts: { field } });
     this.field = field;
   }

@@ -2,6 +2,7 @@
  * The activity-side contract of node executors. A stage runs its fused pure nodes record by
  * record, then hands the survivors to the effect node's executor, once per page.
  */
+import type { MessageParams } from '../connectors/localized';
 import type { SyncRecord } from '../connectors/types';
 import type { RecordOutcome } from '../server/db/schema';
 import type { ValueMaps } from '../server/value-maps/lookup';
@@ -28,7 +29,14 @@ export interface OutcomeRow {
   outcome: RecordOutcome;
   externalId?: string | null;
   errorKind?: string;
+  /** In English (logs, exports, tickets): Ponte's own words, or a provider's as it wrote them. */
   message?: string;
+  /**
+   * Set when Ponte wrote the message (a catalogue's `of(key, params)`, spread in): the screens
+   * rebuild it in the reader's language (server/runs/messages.ts). A provider's text has none.
+   */
+  messageCode?: string;
+  messageParams?: MessageParams;
   /** What to do, in English (logs, exports, tickets). */
   hint?: string;
   /** The hint's code (hintOf, cstatHintOf): screens show its text in the reader's language. */

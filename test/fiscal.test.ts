@@ -10,6 +10,7 @@ import { type SefazSimulator, startSefazSimulator } from '../connectors/sefaz/si
 import { parseAccessKey, validateNfe, verifyNfeSignature } from '../fiscal';
 import { invoiceFlow, ISSUER_CNPJ, sefazConnection } from './support/fiscal';
 import { type Harness, startHarness } from './support/harness';
+import { startSmtpSink } from './support/smtp-sink';
 
 
 describe('emit-nf: orders to authorised NF-e', () => {
@@ -160,5 +161,48 @@ describe('emit-nf: orders to authorised NF-e', () => {
     expect(sefaz.authorized.size).toBe(before + 2);
     const numbers = (await documents()).map((d) => d.number).sort((a, b) => a - b);
     expect(numbers).toEqual([...new Set(numbers)]);
+  });
+  it('e-mails each buyer the DANFE and the XML of their invoice from a second flow, which invoices nothing again', async () => {
+    const smtp = await startSmtpSink();
+    const notesAtSefaz = sefaz.authorized.size;
+    const notesHere = (await documents()).length;
+    try {
+      const mailId = await conn({ name: 'E-mail da loja', provider: 'smtp', baseUrl: smtp.url, credentials: { from: 'Loja Exemplo <notas@loja.test>' } });
+      const document = invoiceFlow(blingId, sefazId);
+      document.nodes.push({
+        id: 'mail',
+        type: 'notify',
+        typeVersion: 1,
+        params: { connectionId: mailId, to: '"cliente@loja.test"', subject: '"Sua NF-e " & $string(nfe.number)', text: '"Chave de acesso: " & nfe.accessKey', attachInvoice: true } as never,
+      });
+      document.edges.push({ from: 'nfe', fromPort: 'out', to: 'mail' });
+      const flow = await h.api('POST', '/api/flows', { name: 'Notas por e-mail', document });
+      expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+      expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
+
+      const run = await runNow(flow.body.id);
+      expect(run.status, JSON.stringify(run)).toBe('success');
+      // The orders were invoiced by the first flow: this one finds their notes (one note per order, whichever flow asks).
+      expect(sefaz.authorized.size).toBe(notesAtSefaz);
+      expect((await documents()).length).toBe(notesHere);
+      const authorised = (await documents()).filter((d) => d.status === 'authorized');
+      expect(smtp.messages).toHaveLength(authorised.length);
+      for (const mail of smtp.messages) {
+        const key = /Chave de acesso: (\d{44})/.exec(mail.text ?? '')?.[1];
+        expect(authorised.map((d) => d.accessKey)).toContain(key);
+        expect(mail.attachments.map((a) => a.filename).sort()).toEqual([`${key}-danfe.pdf`, `${key}-procNFe.xml`]);
+        const pdf = mail.attachments.find((a) => a.filename?.endsWith('.pdf'))!;
+        expect(pdf.contentType).toBe('application/pdf');
+        expect(pdf.content.subarray(0, 4).toString()).toBe('%PDF');
+        const xml = mail.attachments.find((a) => a.filename?.endsWith('.xml'))!.content.toString();
+        expect(xml).toContain(`<chNFe>${key}</chNFe>`);
+        expect(xml).toContain('<nProt>');
+      }
+      // A second run renders the DANFEs again but sends nothing again.
+      expect((await runNow(flow.body.id)).status).toBe('success');
+      expect(smtp.messages).toHaveLength(authorised.length);
+    } finally {
+      await smtp.close();
+    }
   });
 });

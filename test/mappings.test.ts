@@ -66,6 +66,14 @@ describe('bindings: conflicts, orphans and what people do with them', () => {
     expect(conflict.conflict).toMatchObject({ fields: ['title'], source: { title: 'Nome novo no Bling A' }, target: { title: 'Título editado no ML A' } });
     const records = await h.api('GET', `/api/runs/${run.id}/records?outcome=conflict`);
     expect(records.body.records[0].message).toMatch(/both sides.*title/);
+    // The screens show Ponte's message in the reader's language; `message` stays English for logs and exports.
+    expect(records.body.records[0]).toMatchObject({
+      messageCode: 'upsert.bothChanged',
+      messageText: {
+        en: records.body.records[0].message,
+        'pt-BR': 'Alterado nos dois lados desde a última sincronização (title): nada foi sobrescrito. Escolha "ERP vence", "Canal vence" ou "Mesclar campo a campo" em Mapeamentos',
+      },
+    });
     // b: only the ERP changed the price (the ERP owns it), only the channel changed the title: both kept.
     expect(listingOf(b)).toMatchObject({ price: 777, title: 'Título editado no ML B' });
     expect((await bindingOf(b)).status).toBe('active');
@@ -281,8 +289,11 @@ describe('orders from a channel', () => {
     const failed = await h.api('GET', `/api/runs/${run.id}/records?outcome=failed`);
     const keys = failed.body.records.map((r: { recordKey: string }) => r.recordKey);
     expect(keys).toContain(String(missing.id));
-    const reason = failed.body.records.find((r: { recordKey: string }) => r.recordKey === String(missing.id)).message;
-    expect(reason).toMatch(new RegExp(`products ${listings[2].id} \\(SKU-000002\\) does not exist at Bling`));
+    const record = failed.body.records.find((r: { recordKey: string }) => r.recordKey === String(missing.id));
+    expect(record.message).toMatch(new RegExp(`products ${listings[2].id} \\(SKU-000002\\) does not exist at Bling`));
+    expect(record.messageText['pt-BR']).toBe(
+      `O produto ${listings[2].id} (SKU-000002) não existe em Bling, e este fluxo não faz esse cadastro: cadastre em Bling ou vincule em Mapeamentos e depois reprocesse`,
+    );
   });
 });
 
@@ -332,6 +343,10 @@ describe('two-way sync of products', () => {
     expect(back.counters).toEqual({ processed: 20, created: 0, updated: 0, skipped: 20, failed: 0, conflict: 0 });
     const skipped = await h.api('GET', `/api/runs/${back.id}/records?outcome=skipped&limit=1`);
     expect(skipped.body.records[0].message).toMatch(/Unchanged since Ponte wrote it/);
+    expect(skipped.body.records[0]).toMatchObject({
+      messageCode: 'bindings.echo',
+      messageText: { en: skipped.body.records[0].message, 'pt-BR': expect.stringMatching(/^Sem mudança desde que a Ponte o gravou em \d\d\/\d\d\/\d{4}, \d\d:\d\d: não foi enviado de volta$/) },
+    });
     expect(bling.products.size).toBe(20);
 
     // A seller renames one listing on Mercado Livre: it reaches the Bling product it came from.

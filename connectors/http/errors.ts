@@ -7,7 +7,7 @@
  * No connector decides retry policy on its own.
  */
 
-import type { LocalizedText } from '../localized';
+import type { LocalizedText, MessageParams, RecordMessage } from '../localized';
 
 export type ConnectorErrorKind =
   | 'AuthError'
@@ -36,12 +36,19 @@ export abstract class ConnectorError extends Error {
   readonly status?: number;
   readonly providerMessage?: string;
   readonly facts?: Record<string, unknown>;
+  /** Set when Ponte wrote the message (a record message catalogue entry); a provider's text has none. */
+  readonly messageCode?: string;
+  readonly messageParams?: MessageParams;
 
-  constructor(message: string, details: ErrorDetails = {}) {
-    super(message);
+  constructor(message: string | RecordMessage, details: ErrorDetails = {}) {
+    super(typeof message === 'string' ? message : message.message);
     this.status = details.status;
     this.providerMessage = details.providerMessage;
     this.facts = details.facts;
+    if (typeof message !== 'string') {
+      this.messageCode = message.messageCode;
+      this.messageParams = message.messageParams;
+    }
   }
 
   override get name(): string {
@@ -172,6 +179,11 @@ export function hintFor(kind: HintCode): string {
 /** The hint of an outcome row: the English text kept for compatibility and the code screens translate. */
 export function hintOf(code: HintCode): { hint: string; hintCode: HintCode } {
   return { hint: hintFor(code), hintCode: code };
+}
+
+/** An error's message for an outcome row: with its code and parameters when Ponte wrote it. */
+export function messageOfError(err: Error): { message: string; messageCode?: string; messageParams?: MessageParams } {
+  return err instanceof ConnectorError && err.messageCode ? { message: err.message, messageCode: err.messageCode, messageParams: err.messageParams } : { message: err.message };
 }
 
 /** A read whose 404 means "there is none": the value, or null. */

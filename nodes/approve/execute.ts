@@ -8,6 +8,7 @@ import { hintOf } from '../../connectors/http/errors';
 import type { SyncRecord } from '../../connectors/types';
 import type { EffectExecutor, OutcomeRow } from '../executor';
 import { compileRecordExpression } from '../record-expressions';
+import { APPROVE_MESSAGES } from './messages';
 
 const DEFAULT_EXPIRY_HOURS = 72;
 
@@ -31,13 +32,13 @@ export const approveExecutor: EffectExecutor = {
         continue;
       }
       if (p && p.status !== 'pending') {
-        outcomes.push({ recordKey: record.key, outcome: 'skipped', message: refusalMessage(p) });
+        outcomes.push({ recordKey: record.key, outcome: 'skipped', ...refusalMessage(p) });
         continue;
       }
       try {
         if (p && p.runLive && p.runId !== ctx.runId) {
           refreshes.push({ id: p.id, hold: { record, summary: await describe(record) } });
-          outcomes.push({ recordKey: record.key, outcome: 'skipped', message: `Waiting for confirmation in run ${p.runId}; the content held there was refreshed` });
+          outcomes.push({ recordKey: record.key, outcome: 'skipped', ...APPROVE_MESSAGES.of('waitingInRun', { runId: p.runId }) });
           continue;
         }
         if (p || !when || (await when(record))) holds.push({ record, summary: await describe(record) });

@@ -4,7 +4,7 @@
  * bank under that reference, so a retried or reprocessed run gets the same charge back. The
  * record goes on with `cobranca` (copia e cola, barcode, line) for a notify node to send.
  */
-import { ConfigError, ConnectorError, hintOf, ValidationError } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, hintOf, messageOfError, ValidationError } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection } from '../../connectors/runtime';
 import type { Charge, ChargeRequest, PaymentsSupport, SyncRecord } from '../../connectors/types';
@@ -12,6 +12,7 @@ import { amountToCents, buildBrCode, formatCents, parseDigitableLine } from '../
 import { type ChargeKind, claimCharge, recordCharge } from '../../server/payments/ledger';
 import type { EffectContext, EffectExecutor, OutcomeRow } from '../executor';
 import { asText, compileRecordExpression, type RecordExpression } from '../record-expressions';
+import { CHARGE_MESSAGES } from './messages';
 
 interface Provider {
   payments: PaymentsSupport;
@@ -75,13 +76,13 @@ export const chargeExecutor: EffectExecutor = {
       const { row, created } = await claimCharge(ctx.db, scope, { connectionId: provider?.connectionId ?? null, kind, amount: request.amount });
       if (!created && (row.status === 'pending' || row.status === 'paid') && row.runId === ctx.runId && row.providerId) {
         // Created by this very run (an attempt that failed later in the page): reported as it was then.
-        outcomes.push({ recordKey: record.key, outcome: 'created', externalId: row.providerId, message: `Charge ${row.reference}: ${row.amount}`, payload: row.details });
+        outcomes.push({ recordKey: record.key, outcome: 'created', externalId: row.providerId, ...CHARGE_MESSAGES.of('created', { reference: row.reference, amount: row.amount }), payload: row.details });
         output.push({ ...record, data: { ...record.data, cobranca: row.details } });
         continue;
       }
       if (!created && (row.status === 'pending' || row.status === 'paid')) {
-        const changed = row.amount !== request.amount ? `; the order now totals ${request.amount}: cancel that charge at the provider and reprocess to charge the new amount` : '';
-        outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: row.providerId, message: `Charge ${row.reference} was created before (${row.status}, ${row.amount})${changed}` });
+        const newAmount = row.amount !== request.amount ? request.amount : null;
+        outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: row.providerId, ...CHARGE_MESSAGES.of('createdBefore', { reference: row.reference, status: row.status, amount: row.amount, newAmount }) });
         output.push({ ...record, data: { ...record.data, cobranca: { ...row.details, status: row.status } } });
         continue;
       }
@@ -93,12 +94,12 @@ export const chargeExecutor: EffectExecutor = {
         if (charge.digitableLine) checkBoletoLine(charge.digitableLine, request.amount);
         const details = publicCharge(kind, row.reference, charge);
         await recordCharge(ctx.db, row.id, { status: charge.status === 'paid' ? 'paid' : 'pending', providerId: charge.providerId, details, error: null, runId: ctx.runId });
-        outcomes.push({ recordKey: record.key, outcome: 'created', externalId: charge.providerId, message: `Charge ${row.reference}: ${request.amount}`, payload: details });
+        outcomes.push({ recordKey: record.key, outcome: 'created', externalId: charge.providerId, ...CHARGE_MESSAGES.of('created', { reference: row.reference, amount: request.amount }), payload: details });
         output.push({ ...record, data: { ...record.data, cobranca: details } });
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
         await recordCharge(ctx.db, row.id, { status: 'failed', error: err.message });
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: { ...request, reference: row.reference } });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, ...messageOfError(err), ...hintOf(err.kind), payload: { ...request, reference: row.reference } });
       }
       ctx.heartbeat();
     }
@@ -138,5 +139,5 @@ async function addressOf(expression: RecordExpression | null, record: SyncRecord
  */
 function checkBoletoLine(line: string, amount: string) {
   const parsed = parseDigitableLine(line);
-  if (parsed.amountCents !== amountToCents(amount)) throw new ValidationError(`The bank returned a boleto of ${formatCents(parsed.amountCents)} for a charge of ${amount}: not sent to the payer`);
+  if (parsed.amountCents !== amountToCents(amount)) throw new ValidationError(CHARGE_MESSAGES.of('boletoAmountMismatch', { boletoAmount: formatCents(parsed.amountCents), amount }));
 }

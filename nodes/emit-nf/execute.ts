@@ -8,7 +8,7 @@
  * `sending`; the retry consults SEFAZ by its access key before anything else and sends the same
  * signed XML only when SEFAZ does not know it. Numbers are never drawn twice for one order.
  */
-import { ConfigError, ConnectorError, Transient } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, messageOfError, Transient } from '../../connectors/http/errors';
 import { openConnection } from '../../connectors/runtime';
 import { a1Certificate, sefazSettings } from '../../connectors/sefaz/client';
 import { NFE_DATA_HINTS } from '../../connectors/sefaz/hints';
@@ -30,10 +30,11 @@ import {
   validateNfe,
 } from '../../fiscal';
 import { FiscalDataError } from '../../fiscal/errors';
-import { allocateNumber, documentOf, type FiscalDocument, storeSigned, updateDocument } from '../../server/fiscal/ledger';
+import { allocateNumber, documentOf, type FiscalDocument, orderRefOf, storeSigned, updateDocument } from '../../server/fiscal/ledger';
 import type { EffectContext, EffectExecutor, OutcomeRow } from '../executor';
 import { compileRecordExpression, type RecordExpression } from '../record-expressions';
 import { issuerOf } from './issuer';
+import { EMIT_NF_MESSAGES } from './messages';
 
 interface Issuing {
   ctx: EffectContext;
@@ -82,7 +83,16 @@ export const emitNfExecutor: EffectExecutor = {
     const outcomes: OutcomeRow[] = [];
     const output: SyncRecord[] = [];
     for (const record of records) {
-      const scope = { flowId: ctx.flowId, nodeId: ctx.nodeId, recordKey: record.key };
+      // One note per order of the source, whichever flow asks (a copied flow never invoices twice).
+      const scope = {
+        tenantId: ctx.tenantId,
+        issuerCnpj: issuing.issuer.cnpj,
+        environment: issuing.environment,
+        orderRef: orderRefOf(ctx.sourceConnectionId, record.key),
+        flowId: ctx.flowId,
+        nodeId: ctx.nodeId,
+        recordKey: record.key,
+      };
       try {
         let doc = await documentOf(ctx.db, scope);
         if (doc?.status === 'authorized') {
@@ -90,19 +100,22 @@ export const emitNfExecutor: EffectExecutor = {
           outcomes.push(
             doc.runId === ctx.runId
               ? authorised(record.key, doc)
-              : { recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, message: `Invoice ${doc.number} (series ${doc.series}) was authorised before: protocol ${doc.protocol}` },
+              : { recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, ...EMIT_NF_MESSAGES.of('authorisedBefore', { number: doc.number, series: doc.series, protocol: doc.protocol }) },
           );
           output.push(withInvoice(record, doc));
           continue;
         }
         // A person cancelled the invoice or voided its number at SEFAZ: the order is not invoiced again on its own.
         if (doc?.status === 'cancelled' || doc?.status === 'voided') {
-          const how = doc.status === 'cancelled' ? `was cancelled at SEFAZ (authorisation ${doc.protocol})` : 'had its number voided at SEFAZ (inutilização)';
-          outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, message: `Invoice ${doc.number} (series ${doc.series}) ${how}: the order is not invoiced again` });
+          const said =
+            doc.status === 'cancelled'
+              ? EMIT_NF_MESSAGES.of('cancelledBefore', { number: doc.number, series: doc.series, protocol: doc.protocol })
+              : EMIT_NF_MESSAGES.of('voidedBefore', { number: doc.number, series: doc.series });
+          outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: doc.accessKey, ...said });
           continue;
         }
         if (doc?.status === 'denied') {
-          outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', externalId: doc.accessKey, message: `SEFAZ denied invoice ${doc.number} (${doc.cStat}: ${doc.reason}); its number is spent`, ...cstatHintOf(doc.cStat ?? '') });
+          outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', externalId: doc.accessKey, ...EMIT_NF_MESSAGES.of('deniedBefore', { number: doc.number, cStat: doc.cStat, reason: doc.reason }), ...cstatHintOf(doc.cStat ?? '') });
           continue;
         }
         let outcome: SefazOutcome | undefined;
@@ -111,7 +124,7 @@ export const emitNfExecutor: EffectExecutor = {
           const known = await issuing.fiscal.consult(sefaz, doc.accessKey, model);
           if (known.kind === 'authorized') {
             doc = await settle(issuing, doc, known);
-            outcomes.push(authorised(record.key, doc, 'after consulting SEFAZ: an earlier send had reached it'));
+            outcomes.push(authorised(record.key, doc, 'consulted'));
             output.push(withInvoice(record, doc));
             continue;
           }
@@ -119,7 +132,7 @@ export const emitNfExecutor: EffectExecutor = {
           // Denied already: recorded, never sent again. Unknown to SEFAZ (217): the same signed XML goes.
           if (known.kind === 'denied') outcome = known;
         } else {
-          doc = await numberAndSign(issuing, await inputOf(issuing, params, exprs, record, doc), record.key, doc);
+          doc = await numberAndSign(issuing, await inputOf(issuing, params, exprs, record, doc), record.key, scope.orderRef, doc);
         }
         outcome ??= await send(issuing, doc);
         doc = await settle(issuing, doc, outcome);
@@ -132,7 +145,7 @@ export const emitNfExecutor: EffectExecutor = {
             outcome: 'failed',
             errorKind: 'ValidationError',
             externalId: doc.accessKey,
-            message: `SEFAZ ${doc.status === 'denied' ? 'denied' : 'rejected'} invoice ${doc.number} (series ${doc.series}): ${doc.cStat} ${doc.reason}`,
+            ...EMIT_NF_MESSAGES.of('refused', { status: doc.status, number: doc.number, series: doc.series, cStat: doc.cStat, reason: doc.reason }),
             ...cstatHintOf(doc.cStat ?? ''),
             details: { cStat: doc.cStat, accessKey: doc.accessKey, number: doc.number },
             payload: { accessKey: doc.accessKey, number: doc.number },
@@ -140,7 +153,7 @@ export const emitNfExecutor: EffectExecutor = {
         }
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...fixFor(err), details: err instanceof FiscalDataError ? { field: err.field } : undefined, payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, ...messageOfError(err), ...fixFor(err), details: err instanceof FiscalDataError ? { field: err.field } : undefined, payload: record.data });
       }
       ctx.heartbeat();
     }
@@ -155,14 +168,14 @@ async function inputOf(issuing: Issuing, params: Record<string, unknown>, exprs:
     try {
       return await e(record);
     } catch (err) {
-      throw new FiscalDataError(field, `The ${field} expression failed: ${(err as Error).message}`);
+      throw new FiscalDataError(field, EMIT_NF_MESSAGES.of('expressionFailed', { field, error: (err as Error).message }));
     }
   };
   const recipient = (await evaluate(exprs.recipient, 'recipient')) as Recipient | undefined;
-  if (issuing.model === 55 && !recipient) throw new FiscalDataError('recipient', 'An NF-e (model 55) needs its recipient: the recipient expression gave nothing for this order');
+  if (issuing.model === 55 && !recipient) throw new FiscalDataError('recipient', EMIT_NF_MESSAGES.of('recipientMissing'));
   const rawItems = await evaluate(exprs.items, 'items');
   const list = (Array.isArray(rawItems) ? rawItems : rawItems ? [rawItems] : []) as Array<Partial<NfeItem> & { taxes?: Partial<NfeItem['taxes']> }>;
-  if (!list.length) throw new FiscalDataError('items', 'The items expression gave no items for this order');
+  if (!list.length) throw new FiscalDataError('items', EMIT_NF_MESSAGES.of('noItems'));
   const taxes = (params.taxes ?? {}) as Record<string, unknown>;
   const interstate = Boolean(recipient?.address?.uf && recipient.address.uf.toUpperCase() !== issuing.issuer.address.uf);
   const simples = issuing.issuer.crt === 1 || issuing.issuer.crt === 4;
@@ -215,12 +228,12 @@ async function inputOf(issuing: Issuing, params: Record<string, unknown>, exprs:
  * spend a number), then numbers it — or keeps the number of the rejected invoice it fixes —
  * signs it and stores it before it is sent.
  */
-async function numberAndSign(issuing: Issuing, input: NfeInput, recordKey: string, previous: FiscalDocument | undefined): Promise<FiscalDocument> {
+async function numberAndSign(issuing: Issuing, input: NfeInput, recordKey: string, orderRef: string, previous: FiscalDocument | undefined): Promise<FiscalDocument> {
   const { ctx } = issuing;
   const trial = finish(issuing, buildNfe(input).xml);
   const problems = await validateNfe(trial);
   if (problems.length)
-    throw new FiscalDataError(problems[0].path, `The invoice does not match the NF-e schema: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    throw new FiscalDataError(problems[0].path, EMIT_NF_MESSAGES.of('schemaMismatch', { problems: problems.map((p) => `${p.path}: ${p.message}`).join('; ') }));
   if (previous) {
     const built = buildNfe(input);
     const xml = finish(issuing, built.xml);
@@ -235,6 +248,7 @@ async function numberAndSign(issuing: Issuing, input: NfeInput, recordKey: strin
     flowId: ctx.flowId,
     nodeId: ctx.nodeId,
     recordKey,
+    orderRef,
     issuerCnpj: issuing.issuer.cnpj,
     model: issuing.model,
     environment: issuing.environment,
@@ -283,12 +297,12 @@ async function settle(issuing: Issuing, doc: FiscalDocument, outcome: SefazOutco
   return { ...doc, ...change };
 }
 
-function authorised(recordKey: string, doc: FiscalDocument, how?: string): OutcomeRow {
+function authorised(recordKey: string, doc: FiscalDocument, how: 'consulted' | null = null): OutcomeRow {
   return {
     recordKey,
     outcome: 'created',
     externalId: doc.accessKey,
-    message: `Invoice ${doc.number} (series ${doc.series}) authorised: protocol ${doc.protocol}${how ? ` (${how})` : ''}`,
+    ...EMIT_NF_MESSAGES.of('authorised', { number: doc.number, series: doc.series, protocol: doc.protocol, how }),
     payload: { accessKey: doc.accessKey, number: doc.number, protocol: doc.protocol, ...linksOf(doc) },
   };
 }

@@ -36,6 +36,12 @@ export const notifyNode: NodeDefinition = {
         },
       },
       data: expression('Webhook body', 'Webhook: JSONata for the JSON body; default: the record'),
+      attachInvoice: {
+        type: 'boolean',
+        default: false,
+        title: 'Attach the invoice',
+        description: 'E-mail: attaches the DANFE (PDF) and the XML of the invoice an "Emitir NF-e / NFC-e" block issued for the record before this one. A record without an authorised invoice fails, to be reprocessed.',
+      },
     },
   },
   inputs: [recordsIn],

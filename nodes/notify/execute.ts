@@ -3,10 +3,12 @@
  * expressions and sent once per content (server/notify/send.ts). A message the provider refuses
  * fails that record with the provider's words; the others go on.
  */
-import { ConfigError, ConnectorError, hintOf } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, hintOf, messageOfError } from '../../connectors/http/errors';
 import type { OutgoingMessage } from '../../connectors/types';
 import { channelOf, sendOnce } from '../../server/notify/send';
+import { invoiceAttachments } from './invoice-attachments';
 import type { EffectExecutor, OutcomeRow } from '../executor';
+import { NOTIFY_MESSAGES } from './messages';
 import { asText, compileRecordExpression } from '../record-expressions';
 
 const compile = compileRecordExpression;
@@ -17,6 +19,8 @@ export const notifyExecutor: EffectExecutor = {
     const channel = channelOf(await ctx.loadConnection(params.connectionId as string), ctx.pacers, ctx.signal);
     const template = params.template as { name: string; language?: string; parameters?: string[] } | undefined;
     if (channel.messaging.channel === 'whatsapp' && !template && !params.text) throw new ConfigError('A WhatsApp message needs a template (or a text, inside the 24 h window)');
+    if (params.attachInvoice === true && channel.messaging.channel !== 'email')
+      throw new ConfigError(`Attaching the invoice needs an e-mail connection; "${params.connectionId}" sends ${channel.messaging.channel} messages`);
     const to = compile(params.to)!;
     const subject = compile(params.subject);
     const body = compile(params.text);
@@ -38,16 +42,25 @@ export const notifyExecutor: EffectExecutor = {
         outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'TransformError', message: `${ctx.nodeId}: ${(err as Error).message}`, ...hintOf('TransformError'), payload: record.data });
         continue;
       }
+      if (params.attachInvoice === true) {
+        try {
+          message.attachments = await invoiceAttachments(ctx.db, ctx.tenantId, record);
+        } catch (err) {
+          if (!(err instanceof ConnectorError) || err.failsRun) throw err;
+          outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, ...messageOfError(err), ...hintOf(err.kind), payload: record.data });
+          continue;
+        }
+      }
       if (!message.to) {
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', message: 'No recipient: the "to" expression gave nothing for this record', ...hintOf('ValidationError'), payload: record.data });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: 'ValidationError', ...NOTIFY_MESSAGES.of('noRecipient'), ...hintOf('ValidationError'), payload: record.data });
         continue;
       }
       try {
         const result = await sendOnce({ db: ctx.db, tenantId: ctx.tenantId, runId: ctx.runId, flowId: ctx.flowId, nodeId: ctx.nodeId, recordKey: record.key, pacers: ctx.pacers, signal: ctx.signal }, channel, message);
         outcomes.push(
           result.sent
-            ? { recordKey: record.key, outcome: 'created', externalId: result.providerId, message: `${result.status === 'accepted' ? 'Accepted' : 'Sent'} to ${message.to}`, payload: message }
-            : { recordKey: record.key, outcome: 'skipped', message: result.reason },
+            ? { recordKey: record.key, outcome: 'created', externalId: result.providerId, ...NOTIFY_MESSAGES.of('sent', { status: result.status, to: message.to }), payload: message }
+            : { recordKey: record.key, outcome: 'skipped', ...result.reason },
         );
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;

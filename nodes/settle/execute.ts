@@ -5,7 +5,7 @@
  * again by a reprocess, or retried after a crash is settled once.
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { ConnectorError, hintOf, MappingNotFound } from '../../connectors/http/errors';
+import { ConnectorError, hintOf, MappingNotFound, messageOfError } from '../../connectors/http/errors';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { openConnection } from '../../connectors/runtime';
 import type { PaymentRecordData, SyncRecord } from '../../connectors/types';
@@ -13,6 +13,7 @@ import type { Db } from '../../server/db/client';
 import { bindings } from '../../server/db/schema';
 import { type ChargeRow, chargeByReference, claimSettlement, markChargePaid, recordSettlement } from '../../server/payments/ledger';
 import type { EffectExecutor, OutcomeRow } from '../executor';
+import { SETTLE_MESSAGES } from './messages';
 
 export const settleExecutor: EffectExecutor = {
   async executePage(ctx, params, records) {
@@ -26,7 +27,7 @@ export const settleExecutor: EffectExecutor = {
       const payment = record.data as unknown as PaymentRecordData;
       const charge = payment.reference ? await chargeByReference(ctx.db, ctx.tenantId, payment.reference) : undefined;
       if (!charge) {
-        outcomes.push({ recordKey: record.key, outcome: 'skipped', message: `Payment ${payment.paymentId} is for ${payment.reference ? `reference ${payment.reference}` : 'no reference'}, not a charge Ponte created` });
+        outcomes.push({ recordKey: record.key, outcome: 'skipped', ...SETTLE_MESSAGES.of('notOurCharge', { paymentId: payment.paymentId, reference: payment.reference || null }) });
         continue;
       }
       const claim = await claimSettlement(ctx.db, {
@@ -42,15 +43,15 @@ export const settleExecutor: EffectExecutor = {
       if (!claim.settle && claim.row.status === 'settled' && claim.row.runId === ctx.runId) {
         // Settled by this very run (an attempt that failed later in the page): reported as it was then.
         const settled = { paymentId: payment.paymentId, reference: charge.reference, orderId: claim.row.orderId, receivableId: claim.row.receivableId, outcome: 'settled' };
-        outcomes.push({ recordKey: record.key, outcome: 'updated', externalId: claim.row.receivableId, message: settledMessage(claim.row.receivableId, claim.row.orderId, payment.amount), payload: settled });
+        outcomes.push({ recordKey: record.key, outcome: 'updated', externalId: claim.row.receivableId, ...settledMessage(claim.row.receivableId, claim.row.orderId, payment.amount), payload: settled });
         output.push({ ...record, data: { ...record.data, baixa: settled } });
         continue;
       }
       if (!claim.settle) {
-        const message = claim.inFlight
-          ? `Payment ${payment.paymentId} is being settled by run ${claim.row.runId} right now`
-          : `Payment ${payment.paymentId} was settled before (${claim.row.status}, run ${claim.row.runId})`;
-        outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: claim.row.receivableId, message });
+        const said = claim.inFlight
+          ? SETTLE_MESSAGES.of('beingSettled', { paymentId: payment.paymentId, runId: claim.row.runId })
+          : SETTLE_MESSAGES.of('settledBefore', { paymentId: payment.paymentId, status: claim.row.status, runId: claim.row.runId });
+        outcomes.push({ recordKey: record.key, outcome: 'skipped', externalId: claim.row.receivableId, ...said });
         continue;
       }
       try {
@@ -64,14 +65,14 @@ export const settleExecutor: EffectExecutor = {
           recordKey: record.key,
           outcome: result.outcome === 'settled' ? 'updated' : 'skipped',
           externalId: result.receivableId,
-          message: result.outcome === 'settled' ? settledMessage(result.receivableId, orderId, payment.amount) : `Receivable ${result.receivableId} of order ${orderId} was already received`,
+          ...(result.outcome === 'settled' ? settledMessage(result.receivableId, orderId, payment.amount) : SETTLE_MESSAGES.of('alreadyReceived', { receivableId: result.receivableId, orderId })),
           payload: settled,
         });
         output.push({ ...record, data: { ...record.data, baixa: settled } });
       } catch (err) {
         if (!(err instanceof ConnectorError) || err.failsRun) throw err;
         await recordSettlement(ctx.db, claim.row.id, ctx.runId, { status: 'failed', error: err.message });
-        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, message: err.message, ...hintOf(err.kind), payload: payment });
+        outcomes.push({ recordKey: record.key, outcome: 'failed', errorKind: err.kind, ...messageOfError(err), ...hintOf(err.kind), payload: payment });
       }
       ctx.heartbeat();
     }
@@ -95,7 +96,7 @@ async function erpOrderOf(db: Db, charge: ChargeRow, erpId: string): Promise<str
     .from(bindings)
     .where(and(eq(bindings.connectionId, charge.sourceConnectionId), eq(bindings.sourceConnectionId, erpId), eq(bindings.entity, 'orders'), eq(bindings.externalId, charge.recordKey)));
   if (reverse?.id) return reverse.id;
-  throw new MappingNotFound(`Order ${charge.recordKey} of connection ${charge.sourceConnectionId} has no twin at the ERP yet: sync the order first, then reprocess`);
+  throw new MappingNotFound(SETTLE_MESSAGES.of('orderWithoutTwin', { orderId: charge.recordKey, connectionId: charge.sourceConnectionId }));
 }
 
-const settledMessage = (receivableId: string | null, orderId: string | null, amount: string) => `Settled receivable ${receivableId} of order ${orderId}: ${amount}`;
+const settledMessage = (receivableId: string | null, orderId: string | null, amount: string) => SETTLE_MESSAGES.of('settled', { receivableId, orderId, amount });

@@ -6,11 +6,13 @@
  * holding the claim waits for it by failing the page with a retryable error.
  */
 import { ConfigError, Transient } from '../../connectors/http/errors';
+import type { RecordMessage } from '../../connectors/localized';
 import { withInlineRetry } from '../../connectors/http/retry';
 import type { ConnectionContext, ConnectorDefinition, EntityName } from '../../connectors/types';
 import { type BindingScope, bindingsByExternalId, claimForCreate, loadBindings, saveActiveBindings } from '../../server/bindings/store';
 import type { EffectContext } from '../executor';
 import { contentHash } from './hash';
+import { UPSERT_MESSAGES } from './messages';
 
 export interface DependencySpec {
   entity: EntityName;
@@ -20,7 +22,12 @@ export interface DependencySpec {
   create?: boolean;
 }
 
-export class DependencyMissing extends Error {}
+/** A dependency the record cannot have: fails that record (MappingNotFound), with a message from UPSERT_MESSAGES. */
+export class DependencyMissing extends Error {
+  constructor(readonly said: RecordMessage) {
+    super(said.message);
+  }
+}
 
 /** Resolves dependencies for one page; concurrent records sharing a dependency share one lookup. */
 export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefinition, cctx: ConnectionContext, targetConnectionId: string) {
@@ -29,12 +36,12 @@ export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefin
   async function resolveOne(spec: DependencySpec, value: Record<string, unknown>): Promise<string> {
     const keyField = spec.keyField ?? 'id';
     const key = value[keyField];
-    if (key === undefined || key === null || key === '') throw new DependencyMissing(`The ${spec.entity} in "${spec.field}" has no "${keyField}" (its id at the source)`);
+    if (key === undefined || key === null || key === '') throw new DependencyMissing(UPSERT_MESSAGES.of('dependencyWithoutKey', { entity: spec.entity, field: spec.field, keyField }));
     const scope: BindingScope = { tenantId: ctx.tenantId, connectionId: targetConnectionId, sourceConnectionId: ctx.sourceConnectionId, entity: spec.entity };
     const internalId = String(key);
     const bound = (await loadBindings(ctx.db, scope, [internalId])).get(internalId);
     if (bound?.status === 'active' && bound.externalId) return bound.externalId;
-    if (bound && bound.status !== 'pending') throw new DependencyMissing(`The ${spec.entity} ${internalId} has a mapping marked ${bound.status}; resolve it in Mapeamentos first`);
+    if (bound && bound.status !== 'pending') throw new DependencyMissing(UPSERT_MESSAGES.of('dependencyMappingMarked', { entity: spec.entity, id: internalId, status: bound.status }));
     // Known from the other direction: the ERP's product that a products flow listed on this channel.
     if (!bound) {
       const reverse = (await bindingsByExternalId(ctx.db, { ...scope, connectionId: ctx.sourceConnectionId, sourceConnectionId: targetConnectionId }, [internalId])).get(internalId);
@@ -50,9 +57,9 @@ export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefin
     let externalId: string | null = null;
     if (sku && writer?.findBySku) externalId = await withInlineRetry(() => writer.findBySku!(cctx, sku), { signal: ctx.signal });
     if (!externalId) {
-      if (spec.create === false) throw new DependencyMissing(`The ${spec.entity} ${internalId}${sku ? ` (${sku})` : ''} does not exist at ${connector.name} and this flow does not create it: create it there or bind it in Mapeamentos, then reprocess`);
+      if (spec.create === false) throw new DependencyMissing(UPSERT_MESSAGES.of('dependencyNotAtTarget', { entity: spec.entity, id: internalId, sku: sku ?? null, connector: connector.name }));
       if (!writer) throw new ConfigError(`${connector.name} cannot create ${spec.entity}`);
-      if (claim === 'takeover' && !sku) throw new DependencyMissing(`An earlier attempt may have created the ${spec.entity} ${internalId} at ${connector.name}, and it has no document to check: bind it in Mapeamentos, then reprocess`);
+      if (claim === 'takeover' && !sku) throw new DependencyMissing(UPSERT_MESSAGES.of('dependencyTakeoverWithoutDocument', { entity: spec.entity, id: internalId, connector: connector.name }));
       externalId = (await withInlineRetry(() => writer.create(cctx, { data, sku }), { signal: ctx.signal })).externalId;
     }
     // Committed now, like a remote create in OCA: the id must not be lost if the order fails next.
@@ -62,7 +69,7 @@ export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefin
 
   /** One dependency object -> its id at the target; records of a page sharing it share one lookup. */
   function resolveValue(spec: DependencySpec, value: unknown, where: string): Promise<string> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DependencyMissing(`"${where}" must be an object describing the ${spec.entity}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DependencyMissing(UPSERT_MESSAGES.of('dependencyNotAnObject', { where, entity: spec.entity }));
     const v = value as Record<string, unknown>;
     const memo = `${spec.entity}:${String(v[spec.keyField ?? 'id'])}`;
     let pending = inFlight.get(memo);
@@ -88,7 +95,7 @@ export function dependencyResolver(ctx: EffectContext, connector: ConnectorDefin
         out[spec.field] = { id: await resolveValue(spec, value, spec.field) };
         continue;
       }
-      if (!Array.isArray(value)) throw new DependencyMissing(`"${listField}" must be a list (dependency ${spec.field})`);
+      if (!Array.isArray(value)) throw new DependencyMissing(UPSERT_MESSAGES.of('dependencyNotAList', { listField, field: spec.field }));
       const lines: unknown[] = [];
       for (const [i, line] of value.entries()) {
         const dep = (line as Record<string, unknown> | null)?.[itemField];

@@ -10,7 +10,8 @@
  * - outcomes and bindings of finished records are committed even when the page fails midway,
  *   and a retried page reuses them instead of writing again.
  */
-import { ConfigError, ConnectorError, type HintCode, hintOf, NotFound } from '../../connectors/http/errors';
+import { ConfigError, ConnectorError, type HintCode, hintOf, messageOfError, NotFound } from '../../connectors/http/errors';
+import type { RecordMessage } from '../../connectors/localized';
 import { withInlineRetry } from '../../connectors/http/retry';
 import { connectorFor, openConnection, writerFor } from '../../connectors/runtime';
 import type { EntityName, SyncRecord, WriteInput } from '../../connectors/types';
@@ -22,6 +23,7 @@ import { insertOutcomes, priorOutcomes } from '../../server/runs/log';
 import type { EffectExecutor, OutcomeRow } from '../executor';
 import { type DependencySpec, DependencyMissing, dependencyResolver } from './dependencies';
 import { contentHash } from './hash';
+import { UPSERT_MESSAGES } from './messages';
 import type { FieldOwner, OwnershipContext } from './ownership';
 import { needsTargetRead, threeWay } from './three-way';
 
@@ -90,8 +92,8 @@ export const upsertExecutor: EffectExecutor = {
           outcome: { recordKey: record.key, outcome, externalId, payload: pushed },
           bind: pushed ? { internalId: record.key, externalId, sku: record.sku, hashOut: hash, lastPushed: pushed, flowId: ctx.flowId } : undefined,
         });
-      const fail = (outcome: 'conflict' | 'failed' | 'skipped', message: string, extra: Partial<OutcomeRow> = {}, mark?: Mark) =>
-        results.set(record.key, { outcome: { recordKey: record.key, outcome, message, ...extra }, mark });
+      const fail = (outcome: 'conflict' | 'failed' | 'skipped', said: RecordMessage, extra: Partial<OutcomeRow> = {}, mark?: Mark) =>
+        results.set(record.key, { outcome: { recordKey: record.key, outcome, ...said, ...extra }, mark });
       const prepare = async (data: Record<string, unknown>): Promise<WriteInput> => ({ data: dependencies.length ? await resolveDependencies(dependencies, data) : data, sku: record.sku });
 
       const update = async (externalId: string, base: Record<string, unknown> | null | undefined) => {
@@ -103,7 +105,7 @@ export const upsertExecutor: EffectExecutor = {
           const { conflicts, merged } = threeWay(base, data, target, owners);
           if (conflicts.length) {
             const conflict: BindingConflict = { fields: conflicts, base, source: data, target, write: { data, sku: record.sku }, hash, runId: ctx.runId, detectedAt: new Date().toISOString() };
-            return fail('conflict', `Changed on both sides since the last sync (${conflicts.join(', ')}): nothing was overwritten. Choose ERP wins, channel wins or merge in Mapeamentos`, { externalId, ...hintOf('Conflict'), payload: { source: data, target } }, { internalId: record.key, status: 'conflict', conflict });
+            return fail('conflict', UPSERT_MESSAGES.of('bothChanged', { fields: conflicts.join(', ') }), { externalId, ...hintOf('Conflict'), payload: { source: data, target } }, { internalId: record.key, status: 'conflict', conflict });
           }
           data = merged;
         }
@@ -117,7 +119,7 @@ export const upsertExecutor: EffectExecutor = {
         return ok('updated', externalId, data);
       };
       const orphaned = (externalId: string) =>
-        fail('conflict', `${connector.name} no longer has ${externalId} (deleted there): the mapping is marked orphan. Delete the mapping to create the record again`, { externalId, ...hintOf('NotFound') }, {
+        fail('conflict', UPSERT_MESSAGES.of('orphaned', { connector: connector.name, externalId }), { externalId, ...hintOf('NotFound') }, {
           internalId: record.key,
           status: 'orphan',
           notes: `Deleted at ${connector.name}: found missing by run ${ctx.runId} on ${new Date().toISOString()}`,
@@ -127,10 +129,10 @@ export const upsertExecutor: EffectExecutor = {
         if (binding.hashOut === hash) return ok('skipped', binding.externalId);
         return update(binding.externalId, binding.lastPushed);
       }
-      if (!claim && binding?.status === 'pending') return fail('skipped', `Another run (${binding.claimedBy}) is writing this record right now; see its log`);
+      if (!claim && binding?.status === 'pending') return fail('skipped', UPSERT_MESSAGES.of('claimedByAnotherRun', { runId: binding.claimedBy }));
       if (!claim) {
         const status = binding?.status ?? 'missing';
-        return fail('conflict', `The mapping of this record is marked ${status}; resolve it in Mapeamentos before it syncs again`, { externalId: binding?.externalId, ...hintOf('MappingNotFound') });
+        return fail('conflict', UPSERT_MESSAGES.of('mappingMarked', { status }), { externalId: binding?.externalId, ...hintOf('MappingNotFound') });
       }
       // Claimed: never created, or a create whose answer was lost (takeover).
       const twin = twins.get(record.key);
@@ -148,7 +150,7 @@ export const upsertExecutor: EffectExecutor = {
           return update(found, null);
         }
       } else if (claim === 'takeover') {
-        return fail('conflict', `An earlier attempt may have created this record at ${connector.name}, and it has no SKU to check. Look it up there and link it in Mapeamentos, then reprocess`, { ...hintOf('Conflict'), payload: record.data });
+        return fail('conflict', UPSERT_MESSAGES.of('takeoverWithoutSku', { connector: connector.name }), { ...hintOf('Conflict'), payload: record.data });
       }
       const input = await prepare(record.data);
       const { externalId } = await withInlineRetry(() => writer.create(cctx, input), { signal: ctx.signal });
@@ -163,10 +165,10 @@ export const upsertExecutor: EffectExecutor = {
         try {
           await processOne(decision);
         } catch (err) {
-          const failed = (errorKind: HintCode, message: string) =>
-            results.set(decision.record.key, { outcome: { recordKey: decision.record.key, outcome: 'failed', errorKind, message, ...hintOf(errorKind), payload: decision.record.data } });
-          if (err instanceof ConnectorError && !err.failsRun) failed(err.kind, err.message);
-          else if (err instanceof DependencyMissing) failed('MappingNotFound', err.message);
+          const failed = (errorKind: HintCode, said: Pick<OutcomeRow, 'message' | 'messageCode' | 'messageParams'>) =>
+            results.set(decision.record.key, { outcome: { recordKey: decision.record.key, outcome: 'failed', errorKind, ...said, ...hintOf(errorKind), payload: decision.record.data } });
+          if (err instanceof ConnectorError && !err.failsRun) failed(err.kind, messageOfError(err));
+          else if (err instanceof DependencyMissing) failed('MappingNotFound', err.said);
           else fatal ??= err;
         }
         ctx.heartbeat();
@@ -218,7 +220,7 @@ async function refuseDoubleBindings(db: Db, scope: BindingScope, results: Map<st
           recordKey: b.internalId,
           outcome: 'conflict',
           externalId: b.externalId,
-          message: `External record ${b.externalId} is already linked to ${owner}; two records share SKU ${b.sku ?? '?'}`,
+          ...UPSERT_MESSAGES.of('externalTaken', { externalId: b.externalId, owner: String(owner), sku: b.sku ?? null }),
           ...hintOf('Conflict'),
         },
       });

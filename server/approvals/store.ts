@@ -7,6 +7,8 @@ import type { SyncRecord } from '../../connectors/types';
 import type { Db } from '../db/client';
 import { type ApprovalStatus, approvals, pages, runs } from '../db/schema';
 import { commitStep, countOutcomes, insertOutcomes } from '../runs/log';
+import type { RecordMessage } from '../../connectors/localized';
+import { APPROVE_MESSAGES } from '../../nodes/approve/messages';
 import type { OutcomeRow } from '../../nodes/executor';
 
 export type Approval = typeof approvals.$inferSelect;
@@ -91,7 +93,7 @@ export async function releaseDecided(db: Db, tenantId: string, runId: string, on
       const [{ last }] = await tx.select({ last: sql<number | null>`max(${approvals.releasedSeq})` }).from(approvals).where(and(eq(approvals.runId, runId), eq(approvals.nodeId, nodeId)));
       const seq = Math.max(Number(last ?? 0) + 1, RELEASE_SEQ_BASE);
       const approved = batch.filter((d) => d.status === 'approved').map((d) => d.record as SyncRecord);
-      const refused: OutcomeRow[] = batch.filter((d) => d.status !== 'approved').map((d) => ({ recordKey: d.recordKey, outcome: 'skipped', message: refusalMessage(d), payload: d.record }));
+      const refused: OutcomeRow[] = batch.filter((d) => d.status !== 'approved').map((d) => ({ recordKey: d.recordKey, outcome: 'skipped', ...refusalMessage(d), payload: d.record }));
       await tx.insert(pages).values({ tenantId, runId, nodeId, seq, records: approved, recordCount: approved.length }).onConflictDoNothing();
       await insertOutcomes(tx, tenantId, runId, nodeId, refused);
       await commitStep(tx, { tenantId, runId, nodeId, pageSeq: seq }, countOutcomes(refused), true);
@@ -123,13 +125,11 @@ export async function releaseDecided(db: Db, tenantId: string, runId: string, on
 }
 
 /** Why a held record was not written, for the run log (who, when in São Paulo time, and why). */
-export function refusalMessage(a: Pick<Approval, 'status' | 'decidedBy' | 'decidedAt' | 'reason'>): string {
-  const when = a.decidedAt ? ` on ${LOG_TIME.format(a.decidedAt)}` : '';
-  if (a.status === 'expired') return `Not confirmed in time (expired${when}); nothing was written`;
-  return `Rejected by ${a.decidedBy ?? 'someone'}${when}${a.reason ? `: ${a.reason}` : ''}; nothing was written`;
+export function refusalMessage(a: Pick<Approval, 'status' | 'decidedBy' | 'decidedAt' | 'reason'>): RecordMessage {
+  const at = a.decidedAt ? a.decidedAt.toISOString() : null;
+  if (a.status === 'expired') return APPROVE_MESSAGES.of('expired', { at });
+  return APPROVE_MESSAGES.of('rejected', { by: a.decidedBy, at, reason: a.reason });
 }
-
-const LOG_TIME = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' });
 
 export interface ApprovalFilter {
   status?: ApprovalStatus;

@@ -11,17 +11,19 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { RecordMessage } from '../../connectors/localized';
 import type { SyncRecord } from '../../connectors/types';
 import { canonicalJson } from '../../nodes/canonical-json';
 import type { Db } from '../db/client';
 import { bindings } from '../db/schema';
+import { BINDING_MESSAGES } from './messages';
 
 const rawHash = (data: unknown) => createHash('sha256').update(canonicalJson(data)).digest('base64url').slice(0, 32);
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
-export interface Echo {
+/** A record skipped as an echo: its key and the message for its log. */
+export interface Echo extends RecordMessage {
   key: string;
-  message: string;
 }
 
 /** Splits records read from a connection into real changes and echoes of Ponte's own writes. */
@@ -50,7 +52,7 @@ export async function separateEchoes(db: Db, tenantId: string, connectionId: str
       continue;
     }
     if (!b.hashIn) remember.push({ id: b.id, hash });
-    echoes.push({ key: record.key, message: `Unchanged since Ponte wrote it (${b.lastSyncedAt?.toISOString() ?? 'earlier'}): not sent back` });
+    echoes.push({ key: record.key, ...BINDING_MESSAGES.of('echo', { at: b.lastSyncedAt?.toISOString() ?? null }) });
   }
   for (const r of remember) await db.update(bindings).set({ hashIn: r.hash }).where(and(eq(bindings.id, r.id), sql`${bindings.hashIn} is null`));
   return { changes, echoes };

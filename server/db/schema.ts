@@ -188,6 +188,12 @@ export const runRecords = pgTable(
     hint: text('hint'),
     /** The hint's code (server/runs/hints.ts): the screens show its text in the reader's language. */
     hintCode: text('hint_code'),
+    /**
+     * The code and parameters of a message Ponte wrote (server/runs/messages.ts): `message` keeps
+     * the English text, the screens rebuild it in the reader's language. Null for provider texts.
+     */
+    messageCode: text('message_code'),
+    messageParams: jsonb('message_params').$type<Record<string, string | number | null>>(),
     payload: jsonb('payload'),
     /** Facts of a failure a screen can act on, e.g. {map, value, connectionId} for a missing de-para entry. */
     details: jsonb('details').$type<Record<string, unknown>>(),
@@ -651,7 +657,10 @@ export const settlements = pgTable(
 );
 
 /**
- * NF-e / NFC-e an emit-nf node issued, one per (flow, node, order). The number, access key and
+ * NF-e / NFC-e an emit-nf node issued: one per order of a source connection, per issuer and
+ * environment (`order_ref` = `<source connection>:<order>`), whichever flow asks, so two flows
+ * invoicing the same orders never issue a note twice. Rows from before `order_ref` are found by
+ * (flow, node, order). The number, access key and
  * signed XML are stored before SEFAZ is called: an unclear answer is resolved by consulting the
  * key, never by numbering again. `xml` is the signed NFe; `procXml` the authorised nfeProc.
  */
@@ -664,6 +673,8 @@ export const fiscalDocuments = pgTable(
     flowId: text('flow_id').notNull(),
     nodeId: text('node_id').notNull(),
     recordKey: text('record_key').notNull(),
+    /** `<source connection>:<order>`: the order this note is for, whichever flow issued it. */
+    orderRef: text('order_ref'),
     issuerCnpj: text('issuer_cnpj').notNull(),
     model: integer('model').notNull(),
     environment: integer('environment').notNull(),
@@ -685,6 +696,7 @@ export const fiscalDocuments = pgTable(
   },
   (t) => [
     uniqueIndex('fiscal_documents_record_uq').on(t.flowId, t.nodeId, t.recordKey),
+    uniqueIndex('fiscal_documents_order_uq').on(t.tenantId, t.issuerCnpj, t.environment, t.orderRef),
     uniqueIndex('fiscal_documents_number_uq').on(t.issuerCnpj, t.model, t.environment, t.series, t.number),
     uniqueIndex('fiscal_documents_key_uq').on(t.accessKey),
     index('fiscal_documents_tenant_idx').on(t.tenantId, t.createdAt),

@@ -3,7 +3,7 @@
  * signed XML are written before SEFAZ is called (A1.4.4 of the fiscal notes): whatever happens
  * next, a retry finds them and asks SEFAZ about that key instead of numbering again.
  */
-import { and, between, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, between, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/client';
 import { type FiscalStatus, fiscalDocuments, fiscalEvents, fiscalNumbering, fiscalVoids } from '../db/schema';
 
@@ -31,23 +31,56 @@ export async function allocateNumber(db: Db, key: NumberingKey, firstNumber = 1)
   return Number(row.number);
 }
 
-export async function documentOf(db: Db, scope: { flowId: string; nodeId: string; recordKey: string }): Promise<FiscalDocument | undefined> {
+/** Which order a note is for: the order of a source connection, for an issuer in an environment; the flow's node for older rows. */
+export interface DocumentScope {
+  tenantId: string;
+  issuerCnpj: string;
+  environment: number;
+  orderRef: string;
+  flowId: string;
+  nodeId: string;
+  recordKey: string;
+}
+
+export const orderRefOf = (sourceConnectionId: string, recordKey: string) => `${sourceConnectionId}:${recordKey}`;
+
+/** The note of an order, whichever flow issued it (or, for a row from before order_ref, this flow's node). */
+export async function documentOf(db: Db, scope: DocumentScope): Promise<FiscalDocument | undefined> {
   const [row] = await db
     .select()
     .from(fiscalDocuments)
-    .where(and(eq(fiscalDocuments.flowId, scope.flowId), eq(fiscalDocuments.nodeId, scope.nodeId), eq(fiscalDocuments.recordKey, scope.recordKey)));
+    .where(
+      and(
+        eq(fiscalDocuments.tenantId, scope.tenantId),
+        eq(fiscalDocuments.issuerCnpj, scope.issuerCnpj),
+        eq(fiscalDocuments.environment, scope.environment),
+        or(
+          eq(fiscalDocuments.orderRef, scope.orderRef),
+          and(isNull(fiscalDocuments.orderRef), eq(fiscalDocuments.flowId, scope.flowId), eq(fiscalDocuments.nodeId, scope.nodeId), eq(fiscalDocuments.recordKey, scope.recordKey)),
+        ),
+      ),
+    )
+    .orderBy(asc(fiscalDocuments.id))
+    .limit(1);
   return row;
 }
 
-/** Stores a signed document; another worker's row for the same order wins (returned instead). */
+/**
+ * Stores a signed document; another worker's (or another flow's) row for the same order wins and
+ * is returned instead. The number this caller drew is then skipped: a gap to void at SEFAZ
+ * (POST /api/fiscal/voids), as after any race for the same order.
+ */
 export async function storeSigned(db: Db, doc: typeof fiscalDocuments.$inferInsert): Promise<{ row: FiscalDocument; stored: boolean }> {
-  const [row] = await db
-    .insert(fiscalDocuments)
-    .values({ ...doc, status: 'signed' })
-    .onConflictDoNothing({ target: [fiscalDocuments.flowId, fiscalDocuments.nodeId, fiscalDocuments.recordKey] })
-    .returning();
+  // Either unique key may be the one met: the order's (order_ref) or, for callers without one, the flow's node.
+  const [row] = await db.insert(fiscalDocuments).values({ ...doc, status: 'signed' }).onConflictDoNothing().returning();
   if (row) return { row, stored: true };
-  return { row: (await documentOf(db, doc))!, stored: false };
+  const [existing] = doc.orderRef
+    ? await db
+        .select()
+        .from(fiscalDocuments)
+        .where(and(eq(fiscalDocuments.tenantId, doc.tenantId), eq(fiscalDocuments.issuerCnpj, doc.issuerCnpj), eq(fiscalDocuments.environment, doc.environment), eq(fiscalDocuments.orderRef, doc.orderRef)))
+    : await db.select().from(fiscalDocuments).where(and(eq(fiscalDocuments.flowId, doc.flowId), eq(fiscalDocuments.nodeId, doc.nodeId), eq(fiscalDocuments.recordKey, doc.recordKey)));
+  return { row: existing, stored: false };
 }
 
 export async function updateDocument(

@@ -9,12 +9,14 @@
 import { and, asc, desc, gt, gte, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { runRecords, runs, runSteps } from '../db/schema';
+import type { LocalizedText } from '../../connectors/localized';
 import { type HintText, hintText } from '../runs/hints';
+import { messageText } from '../runs/messages';
 import { publicRun } from '../runs/service';
 
 export type LiveEvent =
   | { type: 'run.started' | 'run.progress' | 'run.finished'; run: ReturnType<typeof publicRun>; nodes?: Record<string, { pages: number; processed: number; failed: number }> }
-  | { type: 'record.failed'; runId: string; nodeId: string; recordKey: string; message: string | null; hint: string | null; hintText: HintText | null };
+  | { type: 'record.failed'; runId: string; nodeId: string; recordKey: string; message: string | null; messageText: LocalizedText | null; hint: string | null; hintText: HintText | null };
 
 type Listener = { tenantId: string; send: (e: LiveEvent) => void };
 
@@ -70,7 +72,7 @@ export class RunWatcher {
         .where(and(gt(runRecords.id, this.lastRecordId), inArray(runRecords.outcome, ['failed', 'conflict'])))
         .orderBy(asc(runRecords.id))
         .limit(500);
-      for (const f of failures) this.emit(f.tenantId, { type: 'record.failed', runId: f.runId, nodeId: f.nodeId, recordKey: f.recordKey, message: f.message, hint: f.hint, hintText: hintText(f.hintCode) });
+      for (const f of failures) this.emit(f.tenantId, { type: 'record.failed', runId: f.runId, nodeId: f.nodeId, recordKey: f.recordKey, message: f.message, messageText: messageText(f.messageCode, f.messageParams), hint: f.hint, hintText: hintText(f.hintCode) });
       if (failures.length) this.lastRecordId = failures[failures.length - 1].id;
       // Finish times come from the workers' clocks: look a few seconds further back than the last poll.
       const tickAt = Date.now();

@@ -10,6 +10,7 @@ import type { FlowAlert, FlowDocument } from '../../nodes/flow-model/document';
 import { type Db, rowsOf } from '../db/client';
 import { flows, runRecords, type runs } from '../db/schema';
 import { hintText } from '../runs/hints';
+import { messageText } from '../runs/messages';
 import { channelOf, sendOnce } from './send';
 
 const STATUS_TEXT = { error: 'falhou', partial: 'terminou com falhas' } as const;
@@ -29,7 +30,7 @@ export async function sendRunAlerts(deps: AlertDeps, run: typeof runs.$inferSele
   if (!due.length) return;
   const [flow] = await deps.db.select({ name: flows.name }).from(flows).where(eq(flows.id, run.flowId));
   const failures = await deps.db
-    .select({ recordKey: runRecords.recordKey, message: runRecords.message, hint: runRecords.hint, hintCode: runRecords.hintCode })
+    .select({ recordKey: runRecords.recordKey, message: runRecords.message, messageCode: runRecords.messageCode, messageParams: runRecords.messageParams, hint: runRecords.hint, hintCode: runRecords.hintCode })
     .from(runRecords)
     .where(and(eq(runRecords.runId, run.id), inArray(runRecords.outcome, ['failed', 'conflict'])))
     .orderBy(asc(runRecords.id))
@@ -39,13 +40,14 @@ export async function sendRunAlerts(deps: AlertDeps, run: typeof runs.$inferSele
     `O fluxo "${name}" ${STATUS_TEXT[status]} (execução ${run.id}).`,
     `Processados: ${run.processed} · criados: ${run.created} · atualizados: ${run.updated} · falhas: ${run.failed} · conflitos: ${run.conflict}.`,
   ];
-  // The messages are in Portuguese: so is what to do (a row from before hint codes keeps its English hint).
+  // The messages are in Portuguese: so are the records' messages Ponte wrote and what to do (a row from before the codes keeps its English).
   if (error) lines.push('', `Erro: ${error.message}`, `O que fazer: ${hintText(error.hintCode ?? error.kind)?.['pt-BR'] ?? 'veja o log da execução.'}`);
   if (failures.length) {
     lines.push('', 'Primeiras falhas:');
     for (const f of failures) {
       const hint = hintText(f.hintCode)?.['pt-BR'] ?? f.hint;
-      lines.push(`- ${f.recordKey}: ${f.message ?? ''}${hint ? ` → ${hint}` : ''}`);
+      const message = messageText(f.messageCode, f.messageParams)?.['pt-BR'] ?? f.message;
+      lines.push(`- ${f.recordKey}: ${message ?? ''}${hint ? ` → ${hint}` : ''}`);
     }
   }
   if (deps.publicUrl) lines.push('', `Abrir a execução: ${deps.publicUrl}/#/runs/${encodeURIComponent(run.id)}`);

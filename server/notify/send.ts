@@ -6,6 +6,7 @@ import { withInlineRetry } from '../../connectors/http/retry';
 import { ConfigError, ConnectorError } from '../../connectors/http/errors';
 import type { PacerRegistry } from '../../connectors/http/pacing';
 import { openConnection, type OpenableConnection } from '../../connectors/runtime';
+import type { RecordMessage } from '../../connectors/localized';
 import type { OutgoingMessage } from '../../connectors/types';
 import { contentHash } from '../../nodes/upsert/hash';
 import type { Db } from '../db/client';
@@ -26,7 +27,8 @@ export interface SendScope {
 /** Statuses of a message that left Ponte (a later delivery status may have moved it on). */
 const SENT = new Set(['accepted', 'sent', 'delivered', 'read']);
 
-export type SendOutcome = { sent: true; providerId: string | null; status: 'accepted' | 'sent' } | { sent: false; reason: string };
+/** Not sent: `reason` says why, as a record's message (spread into its outcome). */
+export type SendOutcome = { sent: true; providerId: string | null; status: 'accepted' | 'sent' } | { sent: false; reason: RecordMessage };
 
 /** Opens the channel once for several messages. */
 export function channelOf(conn: OpenableConnection, pacers: PacerRegistry, signal?: AbortSignal) {
@@ -36,7 +38,9 @@ export function channelOf(conn: OpenableConnection, pacers: PacerRegistry, signa
 }
 
 export async function sendOnce(scope: SendScope, channel: ReturnType<typeof channelOf>, message: Omit<OutgoingMessage, 'id'>): Promise<SendOutcome> {
-  const messageHash = contentHash({ sku: channel.messaging.channel, data: message as Record<string, unknown> });
+  // Attachments count by name: a DANFE rendered again carries a new timestamp, but it is the same message.
+  const hashed = message.attachments ? { ...message, attachments: message.attachments.map((a) => a.filename) } : message;
+  const messageHash = contentHash({ sku: channel.messaging.channel, data: hashed as Record<string, unknown> });
   const claim = await claimMessage(
     scope.db,
     { tenantId: scope.tenantId, flowId: scope.flowId, nodeId: scope.nodeId, recordKey: scope.recordKey, messageHash },

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { RecordMessage } from '../../connectors/localized';
 import type { MessageStatusUpdate } from '../../connectors/types';
+import { NOTIFY_MESSAGES } from '../../nodes/notify/messages';
 import type { Db } from '../db/client';
 import { type NotificationStatus, notifications, runs } from '../db/schema';
 
@@ -20,7 +22,8 @@ export interface MessageKey {
   messageHash: string;
 }
 
-export type Claim = { send: true; messageId: string } | { send: false; reason: string; existing: Notification };
+/** Not sent: `reason` is the record's message, ready to spread into its outcome. */
+export type Claim = { send: true; messageId: string } | { send: false; reason: RecordMessage; existing: Notification };
 
 /** A stable message id from its key: a resend after a crash carries the same (receivers dedupe by it). */
 export function messageIdOf(key: MessageKey): string {
@@ -44,10 +47,10 @@ export async function claimMessage(db: Db, key: MessageKey, attempt: { runId: st
     .select()
     .from(notifications)
     .where(and(eq(notifications.flowId, key.flowId), eq(notifications.nodeId, key.nodeId), eq(notifications.recordKey, key.recordKey), eq(notifications.messageHash, key.messageHash)));
-  if (existing.status !== 'sending' && existing.status !== 'failed') return { send: false, reason: `Already sent (${existing.status}) in run ${existing.runId}`, existing };
+  if (existing.status !== 'sending' && existing.status !== 'failed') return { send: false, reason: NOTIFY_MESSAGES.of('alreadySent', { status: existing.status, runId: existing.runId }), existing };
   if (existing.status === 'sending' && existing.runId !== attempt.runId) {
     const [holder] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, existing.runId));
-    if (holder && (holder.status === 'running' || holder.status === 'waiting')) return { send: false, reason: `Being sent by run ${existing.runId}`, existing };
+    if (holder && (holder.status === 'running' || holder.status === 'waiting')) return { send: false, reason: NOTIFY_MESSAGES.of('beingSentByRun', { runId: existing.runId }), existing };
   }
   // Taken over only if nobody else took it over meanwhile.
   const taken = await db
@@ -55,7 +58,7 @@ export async function claimMessage(db: Db, key: MessageKey, attempt: { runId: st
     .set({ status: 'sending', runId: attempt.runId, error: null, updatedAt: new Date() })
     .where(and(eq(notifications.id, existing.id), eq(notifications.status, existing.status), eq(notifications.runId, existing.runId)))
     .returning({ id: notifications.id });
-  return taken.length ? { send: true, messageId } : { send: false, reason: 'Being sent by another run', existing };
+  return taken.length ? { send: true, messageId } : { send: false, reason: NOTIFY_MESSAGES.of('beingSentByAnotherRun'), existing };
 }
 
 export async function markSent(db: Db, messageId: string, result: { providerId: string | null; status: 'accepted' | 'sent' }): Promise<void> {

@@ -11,6 +11,7 @@ import { listConnections } from '../connections/store';
 import { redactSecrets } from '../connections/test-connection';
 import { BadInput } from '../errors';
 import { withHintText } from '../runs/hints';
+import { withMessageText } from '../runs/messages';
 import { hubFigures } from '../runs/hub';
 import { openTicket } from '../runs/tickets';
 import { getRun, listRuns, reprocessRuns, resolveRecords } from '../runs/service';
@@ -56,7 +57,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
     { config: { permission: 'view' },
       schema: {
         tags: ['runs'],
-        summary: 'Per-record outcomes of a run (paged by id); a failure\'s `hint` is in English, `hintText` in pt-BR and English',
+        summary: 'Per-record outcomes of a run (paged by id); `message` and a failure\'s `hint` are in English, `messageText` (messages Ponte wrote) and `hintText` in pt-BR and English',
         params: { type: 'object', properties: { id: { type: 'string' } } },
         querystring: {
           type: 'object',
@@ -74,7 +75,7 @@ export function registerRunRoutes(app: FastifyInstance, deps: AppDeps) {
       const conds = [eq(runRecords.tenantId, req.auth.tenantId), eq(runRecords.runId, req.params.id), gt(runRecords.id, req.query.after ?? 0)];
       if (req.query.outcome) conds.push(eq(runRecords.outcome, req.query.outcome as never));
       const rows = await db.select().from(runRecords).where(and(...conds)).orderBy(asc(runRecords.id)).limit(req.query.limit ?? 100);
-      return { records: rows.map(withHintText), next: rows.length ? rows[rows.length - 1].id : null };
+      return { records: rows.map((r) => withMessageText(withHintText(r))), next: rows.length ? rows[rows.length - 1].id : null };
     },
   );
 }
@@ -146,7 +147,7 @@ export function registerRunActionRoutes(app: FastifyInstance, deps: AppDeps) {
       for (;;) {
         const rows = await db.select().from(runRecords).where(and(eq(runRecords.tenantId, req.auth.tenantId), eq(runRecords.runId, run.id), gt(runRecords.id, after))).orderBy(asc(runRecords.id)).limit(5000);
         if (!rows.length) break;
-        for (const { tenantId: _t, ...r } of rows) records.push(r);
+        for (const { tenantId: _t, ...r } of rows) records.push(withMessageText(r));
         after = rows[rows.length - 1].id;
       }
       // Provider data only goes out, but a provider may echo a credential: blank every one of them.

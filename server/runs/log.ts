@@ -59,8 +59,8 @@ export async function priorOutcomes(db: Db, runId: string, nodeId: string, keys:
 export async function insertOutcomes(db: Db, tenantId: string, runId: string, nodeId: string, rows: OutcomeRow[]): Promise<void> {
   if (!rows.length) return;
   await db.execute(sql`
-    insert into run_records (tenant_id, run_id, node_id, record_key, outcome, external_id, error_kind, message, hint, hint_code, payload, details)
-    select ${tenantId}, ${runId}, ${nodeId}, r.record_key, r.outcome, r.external_id, r.error_kind, r.message, r.hint, r.hint_code, r.payload, r.details
+    insert into run_records (tenant_id, run_id, node_id, record_key, outcome, external_id, error_kind, message, message_code, message_params, hint, hint_code, payload, details)
+    select ${tenantId}, ${runId}, ${nodeId}, r.record_key, r.outcome, r.external_id, r.error_kind, r.message, r.message_code, r.message_params, r.hint, r.hint_code, r.payload, r.details
     from ${recordset(
       rows.map((r) => ({
         record_key: r.recordKey,
@@ -68,12 +68,14 @@ export async function insertOutcomes(db: Db, tenantId: string, runId: string, no
         external_id: r.externalId ?? null,
         error_kind: r.errorKind ?? null,
         message: r.message ?? null,
+        message_code: r.messageCode ?? null,
+        message_params: r.messageParams ?? null,
         hint: r.hint ?? null,
         hint_code: r.hintCode ?? null,
         payload: r.payload ?? null,
         details: r.details ?? null,
       })),
-      { record_key: 'text', outcome: 'text', external_id: 'text', error_kind: 'text', message: 'text', hint: 'text', hint_code: 'text', payload: 'jsonb', details: 'jsonb' },
+      { record_key: 'text', outcome: 'text', external_id: 'text', error_kind: 'text', message: 'text', message_code: 'text', message_params: 'jsonb', hint: 'text', hint_code: 'text', payload: 'jsonb', details: 'jsonb' },
     )}
     on conflict (run_id, node_id, record_key) do nothing`);
 }

@@ -3,6 +3,7 @@
  * runs, and the translation behind `$depara(name, value)`. Pure: the store loads the rows.
  */
 import { ValueMapMissing } from '../../connectors/http/errors';
+import { VALUE_MAP_MESSAGES } from './messages';
 
 export interface LoadedValueMap {
   name: string;
@@ -41,8 +42,9 @@ export class ValueMaps {
     if (source === '') return undefined;
     const owner = this.connections.find((c) => c.maps.has(name));
     if (!owner) {
-      const where = this.connections.length ? `on connection ${this.connections.map((c) => c.name).join(' or ')}` : 'on the connections of this flow';
-      throw new ValueMapMissing(`De-para "${name}" does not exist ${where}: create it with an entry for "${source}", then reprocess`, {
+      const [first, ...others] = this.connections.map((c) => c.name);
+      const said = VALUE_MAP_MESSAGES.of('mapMissing', { map: name, value: source, connection: first ?? null, otherConnection: others.length ? others.join(' or ') : null });
+      throw new ValueMapMissing(said, {
         facts: { map: name, value: source, connectionId: this.connections[0]?.id ?? null, mapExists: false },
       });
     }
@@ -50,7 +52,7 @@ export class ValueMaps {
     const target = map.entries.get(source);
     if (target !== undefined) return target;
     if (map.defaultValue !== null) return map.defaultValue;
-    throw new ValueMapMissing(`De-para "${name}" (connection ${owner.name}) has no entry for "${source}" and no default: add it, then reprocess`, {
+    throw new ValueMapMissing(VALUE_MAP_MESSAGES.of('noEntry', { map: name, connection: owner.name, value: source }), {
       facts: { map: name, value: source, connectionId: owner.id, mapExists: true },
     });
   }

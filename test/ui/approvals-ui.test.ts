@@ -228,7 +228,7 @@ describe.skipIf(!hasChromium)('browser UI: approvals (needs Chromium at /usr/bin
     await page.locator('[data-outcome="skipped"]').click();
     const records = page.getByTestId('run-records');
     await expect.poll(() => records.locator(`tr:has-text("${b.id}")`).count()).toBeGreaterThan(0);
-    expect(await records.textContent()).toContain(`Rejected by ${h.admin.email}`);
+    expect(await records.textContent()).toContain(`Rejeitado por ${h.admin.email}`);
     expect(await records.textContent()).toContain('cliente pediu cancelamento');
     await browser.shot('run-decided');
 

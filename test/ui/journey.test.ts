@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)('browser UI: a newcomer from the first connection 
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('Parcial');
     const records = page.getByTestId('run-records');
     await expect.poll(() => records.locator('tbody tr').count()).toBe(BOXED);
-    expect(await records.textContent()).toContain('De-para "condition" (connection Mercado Livre principal) has no entry for "CX"');
+    expect(await records.textContent()).toContain('O de-para "condition" (conexão Mercado Livre principal) não tem entrada para "CX"');
     await shot('run-failures');
     await records.getByTestId('add-to-depara').first().click();
     await page.waitForURL(/#\/value-maps\?/);

@@ -3,8 +3,8 @@
  * serving the built UI (ui/dist), with Bling and Mercado Livre simulators and real runs. What a
  * user notices: a conflict side by side resolved by "ERP vence", search, mapping by hand, re-sync,
  * deleting a mapping, the orphan check and its delete guard, discovery by SKU confirmed, a failed
- * record's "Adicionar ao de-para" leading to a fix and a successful reprocess, what to do about a
- * failure in the reader's language, the English labels.
+ * record's "Adicionar ao de-para" leading to a fix and a successful reprocess, a failure's message
+ * and what to do about it in the reader's language, the English labels.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -250,7 +250,9 @@ describe.skipIf(!hasChromium)('browser UI: mappings and de-para (needs Chromium 
     await browser.visit(`#/runs/${failedRun.id}`);
     const records = page.getByTestId('run-records');
     await expect.poll(() => records.locator('tbody tr').count()).toBe(3);
-    expect(await records.textContent()).toContain('De-para "condition" (connection Mercado Livre outlet) has no entry for "UN"');
+    // Ponte's message in the reader's language too: Portuguese by default, English after the switch.
+    const message = records.getByTestId('record-message').first();
+    expect(await message.textContent()).toBe('Mensagem do sistema: O de-para "condition" (conexão Mercado Livre outlet) não tem entrada para "UN" nem valor padrão: adicione a entrada e depois reprocesse');
     const add = records.getByTestId('add-to-depara').first();
     await expect.poll(() => add.getAttribute('href')).toContain(`connection=${encodeURIComponent(depara.mlId)}`);
     expect(await add.textContent()).toBe('Adicionar ao de-para');
@@ -260,6 +262,7 @@ describe.skipIf(!hasChromium)('browser UI: mappings and de-para (needs Chromium 
     await browser.shot('run-unmapped-value');
     await page.getByTestId('lang').selectOption('en');
     await expect.poll(() => hint.textContent()).toBe('What to do: A value has no translation in a de-para (value map). Add the entry named in the message (or give the map a default), then reprocess.');
+    expect(await message.textContent()).toMatch(/: De-para "condition" \(connection Mercado Livre outlet\) has no entry for "UN" and no default: add it, then reprocess$/);
     await page.getByTestId('lang').selectOption('pt-BR');
     await expect.poll(() => add.textContent()).toBe('Adicionar ao de-para');
     await add.click();

@@ -188,8 +188,10 @@ export interface Version {
   /** GET /api/flows/:id/versions/:versionId only. */
   document?: FlowDocument;
 }
+/** Text in both languages the UI speaks (shown with pick(); the English field beside it is the fallback). */
+export type LocalizedText = Record<'pt-BR' | 'en', string>;
 /** What to do about a failure, in both languages (shown with pick(); `hint` alone is English). */
-export type HintText = Record<'pt-BR' | 'en', string>;
+export type HintText = LocalizedText;
 
 export interface Run {
   id: string;
@@ -222,7 +224,12 @@ export interface RunRecord {
   outcome: string;
   externalId: string | null;
   errorKind: string | null;
+  /** In English: Ponte's words, or a provider's as it wrote them. */
   message: string | null;
+  /** A message Ponte wrote: its code and parameters, and (when the server knows the code) its text in both languages. */
+  messageCode?: string | null;
+  messageParams?: Record<string, string | number | null> | null;
+  messageText?: LocalizedText;
   /** What to do, in English; `hintText` has it in both languages when the server knows its code. */
   hint: string | null;
   hintCode?: string | null;

@@ -216,7 +216,7 @@ export const en: Record<MessageKey, string> = {
   'runs.noRecords': 'No records with this outcome.',
   'runs.record': 'Record',
   'runs.outcome': 'Outcome',
-  'runs.message': 'Provider message',
+  'runs.message': 'Message',
   'runs.hint': 'What to do',
   'runs.payload': 'Payload sent',
   'runs.externalId': 'Id at target',

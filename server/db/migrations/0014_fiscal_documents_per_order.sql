@@ -1,0 +1,2 @@
+ALTER TABLE "fiscal_documents" ADD COLUMN "order_ref" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "fiscal_documents_order_uq" ON "fiscal_documents" USING btree ("tenant_id","issuer_cnpj","environment","order_ref");
