@@ -2,13 +2,14 @@
  * A run alert whose e-mail server was down when the run ended reaches the person once the server
  * is back: the server's sweep sends the stuck alert again, once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PacerRegistry } from '../connectors/http/pacing';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { retryStuckAlerts, STUCK_AFTER_MS } from '../server/notify/alert-retries';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink';
 
 describe('alerts whose channel was down', () => {
@@ -17,16 +18,8 @@ describe('alerts whose channel was down', () => {
   let ml: MercadoLivreSimulator;
   let smtp: SmtpSink | undefined;
 
-  beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(3);
-  });
+  useBlingAndMl({ products: 3 }, (s) => ({ h, bling, ml } = s));
   afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
     await smtp?.close();
   });
 
@@ -44,6 +37,9 @@ describe('alerts whose channel was down', () => {
     expect((await h.api('POST', `/api/flows/${setUp.flowId}/publish`)).status).toBe(201);
     const run = await runFlow(h, setUp.flowId);
     expect(run.status).toBe('partial');
+    // The run's status is written before its alerts are tried: wait for the workflow, so the
+    // alert's own retries are over (they would reach the server brought back below).
+    await h.client.workflow.getHandle(run.workflowId).result();
     const ledger = async () => (await h.api('GET', `/api/notifications?runId=${run.id}`)).body.notifications as Array<{ status: string }>;
     expect((await ledger()).map((n) => n.status)).toEqual(['sending']);
 

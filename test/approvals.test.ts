@@ -3,11 +3,12 @@
  * person, the rest go straight to the ERP; confirmed ones are written by the same run, rejected
  * and expired ones never are, and the wait survives the worker that started it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { mlOrdersToBling, runFlow } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 
 /** Mercado Livre orders → Bling, holding the orders above R$ 100 for confirmation. */
 const orderFlow = (mlId: string, blingId: string, approve: Record<string, unknown>) =>
@@ -20,18 +21,11 @@ describe('approval step: orders pending confirmation', () => {
   let mlId: string;
   let blingId: string;
 
+  useBlingAndMl({}, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
     const conn = async (body: object) => (await h.api('POST', '/api/connections', body)).body.id as string;
     blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
     mlId = await conn({ name: 'Mercado Livre', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
   });
 
   const publish = async (approve: Record<string, unknown> = {}) => {

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { connections, runRecords, runs } from '../server/db/schema';
 import { SecretBox } from '../server/secrets/crypto';
 import { checkSecretKey, rotateSecretKey } from '../server/secrets/key-check';
 import { expectMirrored, runFlow, setUpBlingToMl } from './support/fixtures';
+import { useBlingAndMl } from './support/bling-and-ml';
 import { type Harness, startHarness } from './support/harness';
 
 describe('connections', () => {
@@ -14,17 +15,7 @@ describe('connections', () => {
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
 
-  beforeAll(async () => {
-    h = await startHarness({ logLines });
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(40);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
+  useBlingAndMl({ products: 40, harness: { logLines } }, (s) => ({ h, bling, ml } = s));
 
   const blingBody = (over: Record<string, unknown> = {}) => ({
     name: 'Bling da loja',
@@ -189,17 +180,7 @@ describe('OAuth2 connections', () => {
   let h: Harness;
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
-  beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(600);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
+  useBlingAndMl({ products: 600 }, (s) => ({ h, bling, ml } = s));
 
   async function authorisedMlConnection(): Promise<string> {
     const conn = await h.api('POST', '/api/connections', {

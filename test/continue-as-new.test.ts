@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 
 describe('long runs', () => {
   let h: Harness;
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
 
-  beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(20_000);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
+  useBlingAndMl({ products: 20_000 }, (s) => ({ h, bling, ml } = s));
 
   it('syncs 20,000 records keeping every execution history under 2,000 events', async () => {
     // Small pages make many Temporal round trips: the history would pass 2,000 events without continue-as-new.

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { setUpBlingToMl } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 
 describe('live updates', () => {
   let h: Harness;
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
-  beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(3000);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
+  useBlingAndMl({ products: 3000 }, (s) => ({ h, bling, ml } = s));
 
   it('streams a run as it goes: started or progress, each failed record, finished with its counters', async () => {
     const { flowId } = await setUpBlingToMl(h, bling, ml, { batchSize: 100 });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import type { FlowDocument } from '../nodes/flow-model/document';
 import { mlOrdersToBling, runFlow, setUpBlingToMl } from './support/fixtures';
+import { useBlingAndMl } from './support/bling-and-ml';
 import { type Harness, startHarness } from './support/harness';
 
 describe('bindings: conflicts, orphans and what people do with them', () => {
@@ -13,18 +14,10 @@ describe('bindings: conflicts, orphans and what people do with them', () => {
   let mlId: string;
   let blingId: string;
 
+  useBlingAndMl({ products: 6 }, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(6);
     ({ flowId, mlConnectionId: mlId, blingConnectionId: blingId } = await setUpBlingToMl(h, bling, ml));
     expect((await runFlow(h, flowId)).counters.created).toBe(6);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
   });
 
   const blingIds = () => [...bling.products.keys()];
@@ -209,11 +202,6 @@ describe('orders from a channel', () => {
     expect((await h.api('POST', `/api/flows/${flow.body.id}/publish`)).status).toBe(201);
     hookPath = new URL((await h.api('GET', `/api/connections/${mlId}/webhook`)).body.webhookUrl).pathname;
   });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
 
   const notify = (orderId: number) => fetch(base + hookPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ml.notificationFor('orders_v2', `/orders/${orderId}`)) });
   const runsOf = async (n: number) => {
@@ -304,11 +292,8 @@ describe('two-way sync of products', () => {
   let toMl: string;
   let toBling: string;
 
+  useBlingAndMl({ products: 20 }, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(20);
     const setUp = await setUpBlingToMl(h, bling, ml);
     toMl = setUp.flowId;
     const document: FlowDocument = {
@@ -329,11 +314,6 @@ describe('two-way sync of products', () => {
     expect(flow.status, JSON.stringify(flow.body)).toBe(201);
     await h.api('POST', `/api/flows/${flow.body.id}/publish`);
     toBling = flow.body.id;
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
   });
 
   it("does not send Ponte's own writes back, updates the twin it knows instead of creating one, and does not bounce that either", async () => {

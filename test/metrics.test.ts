@@ -1,26 +1,17 @@
 /** /metrics as Prometheus scrapes it after real runs: what an operator would graph and alert on. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { createMetrics, serveMetrics } from '../server/metrics';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
+import { useBlingAndMl } from './support/bling-and-ml';
 import { type Harness, startHarness } from './support/harness';
 
 describe('metrics', () => {
   let h: Harness;
   let bling: BlingSimulator;
   let ml: MercadoLivreSimulator;
-  beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(30);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
+  useBlingAndMl({ products: 30 }, (s) => ({ h, bling, ml } = s));
 
   const scrape = async () => {
     const res = await h.app.inject({ method: 'GET', url: '/metrics' });

@@ -6,11 +6,12 @@
 import { createServer, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../connectors/whatsapp/simulator';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink';
 
 const SECRET = `whsec_${Buffer.from('ponte-notify-test-secret-32bytes').toString('base64')}`;
@@ -30,10 +31,8 @@ describe('notify and alerts', () => {
   let smtpId: string;
   let blingId: string;
 
+  useBlingAndMl({}, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
     smtp = await startSmtpSink();
     whatsapp = await startWhatsAppSimulator();
     base = await h.app.listen({ port: 0, host: '127.0.0.1' });
@@ -75,9 +74,6 @@ describe('notify and alerts', () => {
     blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
   });
   afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
     await smtp?.close();
     await whatsapp?.close();
     await new Promise((r) => receiver?.close(r));

@@ -3,11 +3,12 @@
  * pinned), trigger and start date, alone and together, with real runs of two flows.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { runFlow, setUpBlingToMl } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 
 describe('GET /api/runs filters', () => {
   let h: Harness;
@@ -26,11 +27,8 @@ describe('GET /api/runs filters', () => {
     return (res.body.runs as Array<{ id: string }>).map((r) => r.id);
   };
 
+  useBlingAndMl({ products: 3 }, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(3);
     a = await setUpBlingToMl(h, bling, ml);
     b = await setUpBlingToMl(h, bling, ml);
     a1 = (await runFlow(h, a.flowId)).id;
@@ -48,11 +46,6 @@ describe('GET /api/runs filters', () => {
     await h.database.db.execute(sql`update runs set trigger = '{"type":"schedule"}'::jsonb, started_at = '2025-03-02T23:30:00Z' where id = ${b1}`);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
-  });
 
   it('keeps the runs whose pinned version uses the connection', async () => {
     expect(await ids('')).toEqual([a2, b1, a1]);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { runs } from '../server/db/schema';
 import { scheduleIdOf } from '../server/schedules/sync';
 import { BLING_PRODUCT_TO_ML_LISTING } from '../server/templates/catalog';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 
 describe('schedules', () => {
   let h: Harness;
@@ -13,10 +14,8 @@ describe('schedules', () => {
   let flowId: string;
   let blingId: string;
 
+  useBlingAndMl({ blingRequestsPerSecond: 3 }, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 3 });
-    ml = await startMercadoLivreSimulator();
     // Paced at Bling's 3 requests/s, reading 2,000 products takes several seconds: longer than the 2 s interval.
     bling.seedProducts(2000);
     const conn = async (body: object) => (await h.api('POST', '/api/connections', body)).body.id as string;
@@ -44,9 +43,6 @@ describe('schedules', () => {
   });
   afterAll(async () => {
     await h?.api('DELETE', `/api/flows/${flowId}`);
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
   });
 
   const scheduledRuns = async () => (await h.database.db.select().from(runs)).filter((r) => r.flowId === flowId && r.trigger.type === 'schedule');

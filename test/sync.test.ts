@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { expectMirrored, runFlow, setUpBlingToMl } from './support/fixtures';
+import { useBlingAndMl } from './support/bling-and-ml';
 import { type Harness, startHarness } from './support/harness';
 
 describe('syncing products from Bling to Mercado Livre', () => {
@@ -10,17 +11,9 @@ describe('syncing products from Bling to Mercado Livre', () => {
   let ml: MercadoLivreSimulator;
   let flowId: string;
 
+  useBlingAndMl({ products: 1000 }, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(1000);
     ({ flowId } = await setUpBlingToMl(h, bling, ml));
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
   });
 
   it('creates every product once on the first run', async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
-import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BlingSimulator } from '../connectors/bling/simulator';
+import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { expectMirrored } from './support/fixtures';
-import { type Harness, startHarness } from './support/harness';
+import { useBlingAndMl } from './support/bling-and-ml';
+import type { Harness } from './support/harness';
 
 describe('templates', () => {
   let h: Harness;
@@ -11,11 +12,8 @@ describe('templates', () => {
   let erp: string;
   let channel: string;
 
+  useBlingAndMl({ products: 120 }, (s) => ({ h, bling, ml } = s));
   beforeAll(async () => {
-    h = await startHarness();
-    bling = await startBlingSimulator({ requestsPerSecond: 0 });
-    ml = await startMercadoLivreSimulator();
-    bling.seedProducts(120);
     erp = (
       await h.api('POST', '/api/connections', {
         name: 'Bling',
@@ -37,11 +35,6 @@ describe('templates', () => {
         settings: { rateLimit: { requestsPerSecond: 0 } },
       })
     ).body.id;
-  });
-  afterAll(async () => {
-    await h?.close();
-    await bling?.close();
-    await ml?.close();
   });
 
   it('builds the standard flows for Bling → Mercado Livre, published and ready to run', async () => {
