@@ -16,6 +16,7 @@ import { type SefazSimulator, startSefazSimulator } from '../connectors/sefaz/si
 import { buildCancellation, readA1, signNfe, validateNfe } from '../fiscal';
 import { createApiToken, createUser } from '../server/auth/store';
 import { A1_PASSWORD, invoiceFlow, ISSUER_CNPJ, sefazConnection, TEST_ISSUER } from './support/fiscal';
+import { createConnection } from './support/fixtures';
 import { type Harness, startHarness } from './support/harness';
 
 const VOID_REASON = 'Pedido cancelado pelo cliente antes do faturamento';
@@ -43,11 +44,7 @@ describe('inutilização and cancellation through the API', () => {
   let viewer: string;
   let certificate: string;
 
-  const conn = async (body: object) => {
-    const res = await h.api('POST', '/api/connections', body);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body.id as string;
-  };
+  const conn = (body: object) => createConnection(h, body);
   const runNow = async (id: string) => h.waitForRunEnd((await h.api('POST', `/api/flows/${id}/runs`)).body.runId, 120_000);
   const documents = async () => (await h.api('GET', '/api/fiscal/documents')).body.documents as Doc[];
   const byNumber = async (n: number) => (await documents()).find((d) => d.number === n)!;

@@ -9,6 +9,7 @@ import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/si
 import { type SefazSimulator, startSefazSimulator } from '../connectors/sefaz/simulator';
 import { parseAccessKey, validateNfe, verifyNfeSignature } from '../fiscal';
 import { invoiceFlow, ISSUER_CNPJ, sefazConnection } from './support/fiscal';
+import { createConnection } from './support/fixtures';
 import { type Harness, startHarness } from './support/harness';
 import { startSmtpSink } from './support/smtp-sink';
 
@@ -21,11 +22,7 @@ describe('emit-nf: orders to authorised NF-e', () => {
   let sefazId: string;
   let flowId: string;
 
-  const conn = async (body: object) => {
-    const res = await h.api('POST', '/api/connections', body);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body.id as string;
-  };
+  const conn = (body: object) => createConnection(h, body);
   const flowWith = async (name: string, connectionId: string) => {
     const flow = await h.api('POST', '/api/flows', { name, document: invoiceFlow(blingId, connectionId, { additionalInfo: '"Pedido " & $string(numero)' }) });
     expect(flow.status, JSON.stringify(flow.body)).toBe(201);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlingSimulator } from '../connectors/bling/simulator';
 import type { MercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '../connectors/whatsapp/simulator';
-import { runFlow, setUpBlingToMl } from './support/fixtures';
+import { createConnection, runFlow, setUpBlingToMl } from './support/fixtures';
 import { useBlingAndMl } from './support/bling-and-ml';
 import type { Harness } from './support/harness';
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink';
@@ -65,11 +65,7 @@ describe('notify and alerts', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/ponte`;
     bling.seedProducts(4);
-    const conn = async (body: object) => {
-      const res = await h.api('POST', '/api/connections', body);
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body.id as string;
-    };
+    const conn = (body: object) => createConnection(h, body);
     smtpId = await conn({ name: 'E-mail da loja', provider: 'smtp', baseUrl: smtp.url, credentials: { from: 'Loja Exemplo <pedidos@loja.test>' } });
     blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
   });

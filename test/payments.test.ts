@@ -13,6 +13,7 @@ import { openConnection } from '../connectors/runtime';
 import { eq } from 'drizzle-orm';
 import { parseBrCode, parseDigitableLine } from '../payments';
 import { webhookEvents } from '../server/db/schema';
+import { createConnection } from './support/fixtures';
 import { type Harness, startHarness } from './support/harness';
 
 describe('Pix charges and their settlement', () => {
@@ -26,11 +27,7 @@ describe('Pix charges and their settlement', () => {
   /** The Bling + Pix template's hourly check of the PSP's received Pix. */
   let checkingFlow: string;
 
-  const conn = async (body: object) => {
-    const res = await h.api('POST', '/api/connections', body);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body.id as string;
-  };
+  const conn = (body: object) => createConnection(h, body);
   const publish = async (name: string, nodes: object[]) => {
     const edges = nodes.slice(1).map((n, i) => ({ from: (nodes[i] as { id: string }).id, fromPort: 'out', to: (n as { id: string }).id }));
     const flow = await h.api('POST', '/api/flows', { name, document: { schemaVersion: 1, nodes, edges } });

@@ -12,18 +12,14 @@ import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../conne
 import WebSocket from 'ws';
 import { BLING_PRODUCT_TO_ML_LISTING, blingProductChangesToMl } from '../server/templates/catalog';
 import { childDatabaseEnv } from './support/database';
-import { expectMirrored } from './support/fixtures';
+import { createConnection, expectMirrored } from './support/fixtures';
 import { freePort, type PonteProcess, processAuth, startPonteProcess } from './support/ponte-process';
 
 const onPostgres = !!process.env.DATABASE_URL;
 
 /** trigger -> Bling products -> listing -> Mercado Livre, through the API of a Ponte process. */
 async function publishBlingToMl(ponte: PonteProcess, bling: BlingSimulator, ml: MercadoLivreSimulator, mlRateLimit: { requestsPerSecond: number; burst?: number }, mlConnectionId?: string) {
-  const conn = async (body: object) => {
-    const res = await ponte.api('POST', '/api/connections', body);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body.id as string;
-  };
+  const conn = (body: object) => createConnection(ponte, body);
   const blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
   const mlId = mlConnectionId ?? await conn({ name: 'ML', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: mlRateLimit } });
   const flow = await ponte.api('POST', '/api/flows', {

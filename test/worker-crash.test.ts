@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BlingSimulator, startBlingSimulator } from '../connectors/bling/simulator';
 import { type MercadoLivreSimulator, startMercadoLivreSimulator } from '../connectors/mercadolivre/simulator';
-import { expectMirrored } from './support/fixtures';
+import { createConnection, expectMirrored } from './support/fixtures';
 import { BLING_PRODUCT_TO_ML_LISTING } from '../server/templates/catalog';
 import { childDatabaseEnv } from './support/database';
 import { type PonteProcess, startPonteProcess } from './support/ponte-process';
@@ -44,11 +44,7 @@ describe('a worker killed in the middle of a run', () => {
 
   it('finishes after a new worker starts, with every record written exactly once', async () => {
     ponte = await startPonteProcess(env);
-    const conn = async (body: object) => {
-      const res = await ponte!.api('POST', '/api/connections', body);
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body.id as string;
-    };
+    const conn = (body: object) => createConnection(ponte!, body);
     const blingId = await conn({ name: 'Bling', provider: 'bling', baseUrl: `${bling.url}/Api/v3`, credentials: { accessToken: bling.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 0 } } });
     // Paced so the run lasts long enough to be killed in the middle.
     const mlId = await conn({ name: 'ML', provider: 'mercadolivre', baseUrl: ml.url, credentials: { accessToken: ml.credentials.accessToken }, settings: { rateLimit: { requestsPerSecond: 250, burst: 20 } } });

@@ -5,6 +5,7 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { Principal } from '../auth/store';
 import type { Db } from '../db/client';
+import { givenFilters, listLimit } from '../db/lists';
 import { auditLog } from '../db/schema';
 
 export type AuditAction =
@@ -91,11 +92,7 @@ export interface AuditFilter {
 }
 
 export async function listAudit(db: Db, tenantId: string, f: AuditFilter = {}) {
-  const conds: SQL[] = [eq(auditLog.tenantId, tenantId)];
-  if (f.action) conds.push(eq(auditLog.action, f.action));
-  if (f.actor) conds.push(eq(auditLog.actor, f.actor));
-  if (f.targetType) conds.push(eq(auditLog.targetType, f.targetType));
-  if (f.targetId) conds.push(eq(auditLog.targetId, f.targetId));
+  const conds: SQL[] = [eq(auditLog.tenantId, tenantId), ...givenFilters([auditLog.action, f.action], [auditLog.actor, f.actor], [auditLog.targetType, f.targetType], [auditLog.targetId, f.targetId])];
   if (f.from) conds.push(gte(auditLog.at, new Date(f.from)));
   if (f.to) conds.push(lte(auditLog.at, new Date(f.to)));
   if (f.before) conds.push(lt(auditLog.id, f.before));
@@ -104,5 +101,5 @@ export async function listAudit(db: Db, tenantId: string, f: AuditFilter = {}) {
     .from(auditLog)
     .where(and(...conds))
     .orderBy(desc(auditLog.id))
-    .limit(Math.min(f.limit ?? 100, 500));
+    .limit(listLimit(f.limit));
 }

@@ -463,7 +463,15 @@ export const notifications = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('notifications_message_uq').on(t.flowId, t.nodeId, t.recordKey, t.messageHash), index('notifications_provider_idx').on(t.connectionId, t.providerId), index('notifications_run_idx').on(t.runId)],
+  (t) => [
+    uniqueIndex('notifications_message_uq').on(t.flowId, t.nodeId, t.recordKey, t.messageHash),
+    index('notifications_provider_idx').on(t.connectionId, t.providerId),
+    index('notifications_run_idx').on(t.runId),
+    // The alert-retry sweep (server/notify/alert-retries.ts) reads only alerts still sending, every two minutes.
+    index('notifications_stuck_alerts_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'sending' and ${t.flowId} like 'alert:%'`),
+  ],
 );
 
 export type NotificationStatus = 'sending' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -5,6 +5,7 @@
  */
 import { and, asc, between, desc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/client';
+import { givenFilters, listLimit } from '../db/lists';
 import { type FiscalStatus, fiscalDocuments, fiscalEvents, fiscalNumbering, fiscalVoids } from '../db/schema';
 
 export type FiscalDocument = typeof fiscalDocuments.$inferSelect;
@@ -96,16 +97,13 @@ export async function updateDocument(
 }
 
 export async function listDocuments(db: Db, tenantId: string, f: { status?: FiscalStatus; flowId?: string; recordKey?: string; limit?: number } = {}) {
-  const conds = [eq(fiscalDocuments.tenantId, tenantId)];
-  if (f.status) conds.push(eq(fiscalDocuments.status, f.status));
-  if (f.flowId) conds.push(eq(fiscalDocuments.flowId, f.flowId));
-  if (f.recordKey) conds.push(eq(fiscalDocuments.recordKey, f.recordKey));
+  const conds = [eq(fiscalDocuments.tenantId, tenantId), ...givenFilters([fiscalDocuments.status, f.status], [fiscalDocuments.flowId, f.flowId], [fiscalDocuments.recordKey, f.recordKey])];
   return db
     .select()
     .from(fiscalDocuments)
     .where(and(...conds))
     .orderBy(desc(fiscalDocuments.id))
-    .limit(Math.min(f.limit ?? 100, 500));
+    .limit(listLimit(f.limit));
 }
 
 export async function getDocument(db: Db, tenantId: string, id: number): Promise<FiscalDocument | undefined> {
@@ -222,7 +220,7 @@ export async function listVoids(db: Db, tenantId: string, f: { limit?: number } 
     .from(fiscalVoids)
     .where(eq(fiscalVoids.tenantId, tenantId))
     .orderBy(desc(fiscalVoids.id))
-    .limit(Math.min(f.limit ?? 100, 500));
+    .limit(listLimit(f.limit));
 }
 
 export async function getVoid(db: Db, tenantId: string, id: number): Promise<FiscalVoid | undefined> {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { givenFilters, listLimit } from '../db/lists';
 import { type ChargeStatus, charges, settlements } from '../db/schema';
 
 export type ChargeKind = (typeof charges.$inferSelect)['kind'];
@@ -117,26 +118,21 @@ export interface ChargeFilter {
 }
 
 export async function listCharges(db: Db, tenantId: string, f: ChargeFilter = {}) {
-  const conds = [eq(charges.tenantId, tenantId)];
-  if (f.status) conds.push(eq(charges.status, f.status));
-  if (f.flowId) conds.push(eq(charges.flowId, f.flowId));
-  if (f.recordKey) conds.push(eq(charges.recordKey, f.recordKey));
+  const conds = [eq(charges.tenantId, tenantId), ...givenFilters([charges.status, f.status], [charges.flowId, f.flowId], [charges.recordKey, f.recordKey])];
   return db
     .select()
     .from(charges)
     .where(and(...conds))
     .orderBy(desc(charges.id))
-    .limit(Math.min(f.limit ?? 100, 500));
+    .limit(listLimit(f.limit));
 }
 
 export async function listSettlements(db: Db, tenantId: string, f: { reference?: string; status?: SettlementRow['status']; limit?: number } = {}) {
-  const conds = [eq(settlements.tenantId, tenantId)];
-  if (f.reference) conds.push(eq(settlements.reference, f.reference));
-  if (f.status) conds.push(eq(settlements.status, f.status));
+  const conds = [eq(settlements.tenantId, tenantId), ...givenFilters([settlements.reference, f.reference], [settlements.status, f.status])];
   return db
     .select()
     .from(settlements)
     .where(and(...conds))
     .orderBy(desc(settlements.id))
-    .limit(Math.min(f.limit ?? 100, 500));
+    .limit(listLimit(f.limit));
 }

@@ -50,6 +50,13 @@ const STOPPING = new Set(['paused', 'disabled', 'error']);
 const stopNote = (c: { name: string; status: string; statusReason: string | null }) =>
   c.status === 'error' ? `Connection "${c.name}" is failing${c.statusReason ? `: ${c.statusReason}` : ''}` : `Connection "${c.name}" is ${c.status}`;
 
+/** The flow's connections that hold its schedule, with why (the schedule's pause note). */
+function holdOf(document: FlowDocument, tenantConnections: Array<typeof connections.$inferSelect>): string | undefined {
+  const used = connectionIdsOf(document);
+  const stopped = tenantConnections.filter((c) => used.includes(c.id) && STOPPING.has(c.status));
+  return stopped.length ? stopped.map(stopNote).join('; ') : undefined;
+}
+
 function connectionIdsOf(document: FlowDocument): string[] {
   return [...new Set(document.nodes.map((n) => n.params?.connectionId).filter((v): v is string => typeof v === 'string'))];
 }
@@ -66,9 +73,6 @@ export async function syncFlowSchedule(db: Db, deps: ScheduleDeps, tenantId: str
     });
     return;
   }
-  const stopped = (await db.select().from(connections).where(eq(connections.tenantId, tenantId))).filter(
-    (c) => connectionIdsOf(document).includes(c.id) && STOPPING.has(c.status),
-  );
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'scheduledFlowRun',
@@ -77,7 +81,7 @@ export async function syncFlowSchedule(db: Db, deps: ScheduleDeps, tenantId: str
     args: [{ tenantId, flowId, maxHistoryEvents: deps.maxHistoryEvents }],
   };
   const spec = scheduleSpec(trigger.params);
-  const note = stopped.length ? stopped.map(stopNote).join('; ') : undefined;
+  const note = holdOf(document, await db.select().from(connections).where(eq(connections.tenantId, tenantId)));
   try {
     await handle.update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, overlap: 'SKIP' } }));
     if (note) await handle.pause(note);
@@ -98,9 +102,9 @@ export async function syncSchedulesOfConnection(db: Db, deps: Pick<ScheduleDeps,
     const version = await getVersion(db, tenantId, id);
     const document = version?.document as FlowDocument | undefined;
     if (!document || !scheduleTrigger(document) || !connectionIdsOf(document).includes(connectionId)) continue;
-    const stopped = tenantConnections.filter((c) => connectionIdsOf(document).includes(c.id) && STOPPING.has(c.status));
+    const note = holdOf(document, tenantConnections);
     const handle = deps.client.schedule.getHandle(scheduleIdOf(id));
-    await (stopped.length ? handle.pause(stopped.map(stopNote).join('; ')) : handle.unpause('Its connections are active again')).catch((err) => {
+    await (note ? handle.pause(note) : handle.unpause('Its connections are active again')).catch((err) => {
       if (!(err instanceof ScheduleNotFoundError)) throw err;
     });
   }

@@ -60,6 +60,13 @@ export async function setUpBlingToMl(h: Harness, bling: BlingSimulator, ml: Merc
   return { flowId: flow.body.id as string, blingConnectionId: blingConn.body.id as string, mlConnectionId: mlConn.body.id as string, document };
 }
 
+/** Creates a connection through the API of a Ponte (a harness or a Ponte process); the test fails with the API's answer if it refuses. */
+export async function createConnection(ponte: { api: Harness['api'] }, body: object): Promise<string> {
+  const res = await ponte.api('POST', '/api/connections', body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
 export async function runFlow(h: Harness, flowId: string) {
   const started = await h.api('POST', `/api/flows/${flowId}/runs`);
   expect(started.status, JSON.stringify(started.body)).toBe(202);

@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_stuck_alerts_idx" ON "notifications" USING btree ("updated_at") WHERE "notifications"."status" = 'sending' and "notifications"."flow_id" like 'alert:%';
