@@ -58,8 +58,12 @@ export const settleExecutor: EffectExecutor = {
         const orderId = await erpOrderOf(ctx.db, charge, erpId);
         const note = `Pix ${payment.paymentId} (cobrança ${charge.reference})`;
         const result = await withInlineRetry(() => receivables.settle(erp, { orderId, amount: payment.amount, paidAt: payment.paidAt, paymentId: payment.paymentId, note, retry: claim.retry }), { signal: ctx.signal });
-        await recordSettlement(ctx.db, claim.row.id, ctx.runId, { status: result.outcome === 'settled' ? 'settled' : 'already', orderId, receivableId: result.receivableId, error: null });
-        await markChargePaid(ctx.db, charge.id, payment.paidAt);
+        // Together: nobody reads a settled payment whose charge is still pending.
+        await ctx.db.transaction(async (txRaw) => {
+          const tx = txRaw as unknown as Db;
+          await recordSettlement(tx, claim.row.id, ctx.runId, { status: result.outcome === 'settled' ? 'settled' : 'already', orderId, receivableId: result.receivableId, error: null });
+          await markChargePaid(tx, charge.id, payment.paidAt);
+        });
         const settled = { paymentId: payment.paymentId, reference: charge.reference, orderId, receivableId: result.receivableId, outcome: result.outcome };
         outcomes.push({
           recordKey: record.key,
